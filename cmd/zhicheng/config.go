@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"zhicheng/internal/pii"
+	"zhicheng/internal/service"
+	"zhicheng/internal/store"
+)
+
+// Config is everything a deployment sets, from flags or ZHICHENG_* environment variables
+// (flags win). It is built once in main and passed down; nothing reads it globally.
+type Config struct {
+	Addr         string // listen address
+	DataDir      string // embedded default: SQLite file, key file, evidence files
+	Database     string // postgres://… URL; empty = SQLite in DataDir
+	Blobs        string // evidence storage: a directory, or s3://bucket (later issues)
+	BaseURL      string
+	KeyFile      string // personal-data key; default DataDir/pii.key (created on first start)
+	Key          string // or the key itself (64 hex chars), e.g. from a secret store
+	MetricsToken string
+	Demo         bool
+	LogFormat    string // text or json
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// bindCommon registers the flags every command that opens the database shares.
+func (c *Config) bindCommon(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", env("ZHICHENG_DATA", "./data"), "数据目录（SQLite 数据库、密钥文件、证明材料）")
+	fs.StringVar(&c.Database, "database", env("ZHICHENG_DATABASE", ""), "PostgreSQL 连接串 postgres://…；留空使用数据目录中的 SQLite")
+	fs.StringVar(&c.KeyFile, "key-file", env("ZHICHENG_KEY_FILE", ""), "个人信息加密主密钥文件（默认 <数据目录>/pii.key，首次启动自动生成）")
+	c.Key = os.Getenv("ZHICHENG_KEY")
+	c.LogFormat = env("ZHICHENG_LOG_FORMAT", "text")
+}
+
+func (c *Config) bindServe(fs *flag.FlagSet) {
+	c.bindCommon(fs)
+	fs.StringVar(&c.Addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "监听地址")
+	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储位置：目录，默认 <数据目录>/blobs")
+	fs.StringVar(&c.BaseURL, "base-url", env("ZHICHENG_BASE_URL", ""), "对外访问地址，如 https://zc.example.gov.cn（https 时启用 Secure Cookie 与 HSTS）")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHICHENG_METRICS_TOKEN", ""), "访问 /metrics 所需的令牌（留空则不校验，请在网络层限制访问）")
+	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
+}
+
+func (c *Config) dsn() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "zhicheng.db")
+}
+
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// keys loads the personal-data key: ZHICHENG_KEY, else the key file. Only the embedded
+// default may generate a key file: several PostgreSQL instances must share one key, and a
+// key silently generated on one of them would make the others' data unreadable.
+func (c *Config) keys(log *slog.Logger) (*pii.Keys, error) {
+	if c.Key != "" {
+		master, err := pii.ParseMaster(c.Key)
+		if err != nil {
+			return nil, fmt.Errorf("ZHICHENG_KEY: %w", err)
+		}
+		return pii.NewKeys(master)
+	}
+	path := c.KeyFile
+	if path == "" {
+		if strings.HasPrefix(c.Database, "postgres") {
+			return nil, fmt.Errorf("使用 PostgreSQL 时必须通过 ZHICHENG_KEY 或 --key-file 提供所有实例共用的个人信息加密密钥（可用 `openssl rand -hex 32` 生成）")
+		}
+		path = filepath.Join(c.DataDir, "pii.key")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create key directory: %w", err)
+	}
+	keys, created, err := pii.LoadOrCreateKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("generated a new personal-data key; back it up with the database: without it ID numbers and phones cannot be read", "path", path)
+	}
+	return keys, nil
+}
+
+// open opens and migrates the database and builds the services over it.
+func (c *Config) open(ctx context.Context, log *slog.Logger) (*store.DB, *service.Services, error) {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create data directory: %w", err)
+	}
+	keys, err := c.keys(log)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, c.dsn())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, service.New(service.Deps{DB: db, Keys: keys, Log: log}), nil
+}

@@ -1,0 +1,161 @@
+// Package demo loads a demo province (Gansu-like: the title-reform office, committees, an
+// intermediate office, cities, industry departments, units of every kind and archive
+// agencies) with an account for every role, so that a new user of `zhicheng serve --demo`
+// can sign in as anyone and walk the procedure. Everything goes through the ordinary use
+// cases, as the command-line operator, so the demo is audited and validated like real data.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zhicheng/internal/model"
+	"zhicheng/internal/rules"
+	"zhicheng/internal/service"
+	"zhicheng/internal/store"
+)
+
+// Password is the one password of every demo account (documented in README.md). Only the
+// demo's passwords are fixed; keys and everything else are generated.
+const Password = "Demo@2026"
+
+// Account is a demo account as printed at start.
+type Account struct {
+	Username string
+	Name     string
+	Org      string
+	Roles    []model.Role
+}
+
+type orgSpec struct {
+	key, parent string
+	kind        model.OrgKind
+	unitType    model.UnitType
+	code, name  string
+	chain       []string
+}
+
+// The demo tree. Codes are made up in the shape of unified social credit codes' prefixes.
+var orgs = []orgSpec{
+	{key: "office", kind: model.OrgOffice, code: "GS-ZGB", name: "甘肃省职称改革工作领导小组办公室"},
+	{key: "pw_zg", parent: "office", kind: model.OrgCommittee, code: "GS-PW-ZG", name: "甘肃省企业政工人员高级专业职务评审委员会"},
+	{key: "pw_rl", parent: "office", kind: model.OrgCommittee, code: "GS-PW-RL", name: "甘肃省人力资源培训专业高级职称评审委员会"},
+	{key: "zpb", parent: "office", kind: model.OrgEvalOffice, code: "GS-ZPB", name: "甘肃省企业政工专业职务中级评审办公室"},
+	{key: "lz", parent: "office", kind: model.OrgCity, code: "GS-LZ", name: "兰州市人力资源和社会保障局"},
+	{key: "lx", parent: "office", kind: model.OrgCity, code: "GS-LX", name: "临夏回族自治州人力资源和社会保障局"},
+	{key: "ts", parent: "office", kind: model.OrgCity, code: "GS-TS", name: "天水市人力资源和社会保障局"},
+	{key: "gzw", parent: "office", kind: model.OrgIndustry, code: "GS-GZW", name: "甘肃省人民政府国有资产监督管理委员会"},
+	{key: "dx", parent: "office", kind: model.OrgIndustry, code: "GS-DX", name: "中共甘肃省委党校（甘肃行政学院）"},
+	{key: "school", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620100DEMO0001", name: "兰州示范职业技术学院", chain: []string{"lz"}},
+	{key: "energy", parent: "gzw", kind: model.OrgUnit, unitType: model.UnitStateEnterprise, code: "91620000DEMO0002", name: "甘肃示范能源集团有限公司", chain: []string{"gzw", "zpb"}},
+	{key: "tech", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPrivateEnterprise, code: "91620100DEMO0003", name: "兰州示范软件科技有限公司", chain: []string{"lz"}},
+	{key: "assoc", parent: "lx", kind: model.OrgUnit, unitType: model.UnitSocialOrg, code: "51622900DEMO0004", name: "临夏州示范社会工作协会", chain: []string{"lx"}},
+	{key: "central", parent: "office", kind: model.OrgUnit, unitType: model.UnitCentral, code: "91620000DEMO0005", name: "中国示范电力集团甘肃分公司", chain: []string{"zpb"}},
+	{key: "train", parent: "dx", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620000DEMO0006", name: "甘肃省示范干部培训中心", chain: []string{"dx"}},
+	{key: "lzrc", parent: "lz", kind: model.OrgAgency, code: "12620100DEMO0007", name: "兰州市人才交流服务中心", chain: []string{"lz"}},
+	{key: "lxrc", parent: "lx", kind: model.OrgAgency, code: "12622900DEMO0008", name: "临夏州人才服务中心", chain: []string{"lx"}},
+}
+
+type userSpec struct {
+	org, username, name string
+	roles               []model.Role
+}
+
+var (
+	admin, handler, leader = model.RoleSysAdmin, model.RoleHandler, model.RoleLeader
+	applicant, expert      = model.RoleApplicant, model.RoleExpert
+)
+
+// Three accounts (R-ORG-01) for the office, a city, the intermediate office and the units
+// that take part in the walk-through; fewer elsewhere, so the admin page shows both states.
+var users = []userSpec{
+	{"office", "office_admin", "王建国", []model.Role{admin}},
+	{"office", "office_handler", "李晓梅", []model.Role{handler}},
+	{"office", "office_leader", "张德明", []model.Role{leader}},
+	{"pw_zg", "pw_admin", "赵文华", []model.Role{admin}},
+	{"pw_zg", "pw_handler", "孙立新", []model.Role{handler}},
+	{"zpb", "zpb_admin", "马志强", []model.Role{admin}},
+	{"zpb", "zpb_handler", "马玉兰", []model.Role{handler}},
+	{"zpb", "zpb_leader", "杨振华", []model.Role{leader}},
+	{"lz", "lz_admin", "陈志远", []model.Role{admin}},
+	{"lz", "lz_handler", "刘静", []model.Role{handler}},
+	{"lz", "lz_leader", "周海峰", []model.Role{leader}},
+	{"gzw", "gzw_handler", "吴晓东", []model.Role{handler}},
+	{"gzw", "gzw_leader", "郑国庆", []model.Role{leader}},
+	{"school", "school_admin", "何丽娟", []model.Role{admin}},
+	{"school", "school_handler", "高明", []model.Role{handler}},
+	{"school", "school_leader", "林秀英", []model.Role{leader}},
+	{"school", "applicant1", "罗嘉怡", []model.Role{applicant}},
+	{"school", "expert1", "谢天明", []model.Role{expert}},
+	{"energy", "energy_admin", "韩志刚", []model.Role{admin}},
+	{"energy", "energy_handler", "冯雪", []model.Role{handler}},
+	{"energy", "energy_leader", "曹建华", []model.Role{leader}},
+	{"energy", "applicant2", "彭宇航", []model.Role{applicant}},
+	{"lzrc", "agency_admin", "蒋慧", []model.Role{admin}},
+	{"lzrc", "agency_handler", "田野", []model.Role{handler}},
+	{"lzrc", "agency_leader", "董立平", []model.Role{leader}},
+	{"lzrc", "applicant3", "袁小芳", []model.Role{applicant}},
+	{"train", "expert2", "邓世杰", []model.Role{expert}},
+}
+
+// Accounts lists the demo accounts, for printing.
+func Accounts() []Account {
+	names := map[string]string{}
+	for _, o := range orgs {
+		names[o.key] = o.name
+	}
+	var out []Account
+	for _, u := range users {
+		out = append(out, Account{Username: u.username, Name: u.name, Org: names[u.org], Roles: u.roles})
+	}
+	return out
+}
+
+// Load creates the demo province unless the database already has accounts, in which case
+// it leaves everything as it is (a restart must not duplicate or reset anything). It
+// reports whether it loaded.
+func Load(ctx context.Context, db *store.DB, svc *service.Services) (bool, error) {
+	var n int
+	if err := db.View(ctx, func(q *store.Q) (err error) { n, err = q.CountUsers(ctx); return err }); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	sys := model.SystemActor("演示数据")
+	ids := map[string]int64{}
+	for _, o := range orgs {
+		m := model.Org{ParentID: ids[o.parent], Kind: o.kind, UnitType: o.unitType, Code: o.code, Name: o.name}
+		for _, c := range o.chain {
+			m.ReviewChain = append(m.ReviewChain, ids[c])
+		}
+		id, err := svc.Orgs.Create(ctx, sys, m)
+		if err != nil {
+			return false, fmt.Errorf("demo org %s: %w", o.name, err)
+		}
+		ids[o.key] = id
+	}
+	for i, u := range users {
+		_, err := svc.Accounts.CreateUser(ctx, sys, service.UserInput{
+			OrgID: ids[u.org], Username: u.username, Name: u.name, Roles: u.roles, Password: Password,
+			IDNumber: idNumber(i), Phone: fmt.Sprintf("1399310%04d", i+1),
+		})
+		if err != nil {
+			return false, fmt.Errorf("demo user %s: %w", u.username, err)
+		}
+	}
+	return true, nil
+}
+
+// idNumber makes the i-th demo ID number: region 620102 (兰州市城关区), a birth date spread
+// over 1970–1995, a sequence, and a correct GB 11643 check digit.
+func idNumber(i int) string {
+	birth := time.Date(1970+i%26, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
+	first17 := fmt.Sprintf("620102%s%03d", birth.Format("20060102"), 100+i)
+	c, err := rules.IDNumberCheckDigit(first17)
+	if err != nil {
+		panic(err) // the format above is always 17 digits
+	}
+	return first17 + string(c)
+}
