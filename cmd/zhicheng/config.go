@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"zhicheng/internal/auth"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -28,6 +29,8 @@ type Config struct {
 	MetricsToken string
 	Demo         bool
 	LogFormat    string // text or json
+
+	passwordCost auth.Params // zero: the production default; tests make hashing cheap
 }
 
 func env(name, def string) string {
@@ -117,5 +120,5 @@ func (c *Config) open(ctx context.Context, log *slog.Logger) (*store.DB, *servic
 		db.Close()
 		return nil, nil, err
 	}
-	return db, service.New(service.Deps{DB: db, Keys: keys, Log: log}), nil
+	return db, service.New(service.Deps{DB: db, Keys: keys, Log: log, Password: c.passwordCost}), nil
 }

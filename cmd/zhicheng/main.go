@@ -37,6 +37,7 @@ const usage = `用法: zhicheng <命令> [参数]
 命令:
   serve [--demo]   启动 Web 服务（--demo 首次启动时载入演示数据并打印演示账号）
   migrate          执行数据库迁移
+  org add          新建机构（全新安装时先建职改办）
   user add         新建账号（由命令行操作员执行，记入审计日志）
   user passwd      重置账号密码（新密码从标准输入读取）
   audit verify     校验审计日志哈希链，报告被修改或删除的记录
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, rest, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, stdout, stderr)
+	case "org":
+		return runOrg(ctx, rest, stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "audit":

@@ -53,6 +53,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	loaded := false
 	if m.Config.Demo {
+		m.Log.Info("loading demo data on first start")
 		if loaded, err = demo.Load(ctx, m.DB, m.Services); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}

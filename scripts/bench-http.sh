@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# bench-http.sh: the reproducible HTTP load measurement of BENCHMARKS.md.
+#
+# Builds zhicheng and zhicheng-load into a temporary directory, starts `zhicheng serve --demo`
+# on a free loopback port with a temporary data directory (SQLite), waits for /healthz, loads
+# it as applicant1 (the trivial /static/app.css, with and without a session, against the
+# authenticated /home) and then as office_admin (whose /home also lists the organisation's
+# accounts), stops the server and prints the Markdown results. About 2.5 minutes.
+#
+# Environment (all optional):
+#   ZHICHENG_DATABASE  postgres://… to measure on PostgreSQL instead of SQLite; the database
+#                      should be freshly created so that the demo loads.
+#   ZHICHENG_KEY       personal-data key for PostgreSQL (64 hex); generated if unset.
+#   BENCH_C=16 BENCH_D=8s BENCH_WARMUP=2s BENCH_ROUNDS=3   load tool settings
+#   BENCH_USERS="applicant1 office_admin"                   accounts to load as, in order
+#   BENCH_OUT=file     also write the results there
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+c=${BENCH_C:-16}
+d=${BENCH_D:-8s}
+warmup=${BENCH_WARMUP:-2s}
+rounds=${BENCH_ROUNDS:-3}
+users=${BENCH_USERS:-applicant1 office_admin}
+password='Demo@2026'
+
+command -v curl >/dev/null || { echo "bench-http: curl is needed" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/zhicheng-bench.XXXXXX")
+server_pid=
+cleanup() {
+	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "bench-http: building into $tmp" >&2
+go build -o "$tmp/zhicheng" ./cmd/zhicheng
+go build -o "$tmp/zhicheng-load" ./cmd/zhicheng-load
+
+engine=SQLite
+if [[ -n ${ZHICHENG_DATABASE:-} ]]; then
+	engine=PostgreSQL
+	if [[ -z ${ZHICHENG_KEY:-} ]]; then
+		if command -v openssl >/dev/null; then
+			ZHICHENG_KEY=$(openssl rand -hex 32)
+		else
+			ZHICHENG_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+		fi
+		export ZHICHENG_KEY
+	fi
+fi
+
+# Port 0: the kernel picks a free port, and the server logs the address it got.
+log="$tmp/server.log"
+env -u ZHICHENG_METRICS_TOKEN -u ZHICHENG_BASE_URL -u ZHICHENG_ADDR \
+	"$tmp/zhicheng" serve --demo --addr 127.0.0.1:0 --data "$tmp/data" >"$log" 2>&1 &
+server_pid=$!
+
+url=
+for _ in $(seq 1 150); do
+	kill -0 "$server_pid" 2>/dev/null || { echo "bench-http: server exited:" >&2; cat "$log" >&2; exit 1; }
+	url=$(grep -o 'url=http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 | cut -d= -f2 || true)
+	if [[ -n $url ]] && curl -fsS -o /dev/null "$url/healthz"; then
+		break
+	fi
+	url=
+	sleep 0.2
+done
+[[ -n $url ]] || { echo "bench-http: server did not become healthy in 30 s:" >&2; cat "$log" >&2; exit 1; }
+echo "bench-http: server at $url ($engine)" >&2
+
+results="$tmp/results.md"
+{
+	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(go version | cut -d' ' -f3-), $(date -u '+%Y-%m-%d %H:%M UTC'), database $engine."
+	echo
+} >"$results"
+for user in $users; do
+	targets=/static/app.css,/home
+	if [[ $user == applicant1 ]]; then
+		targets=anon:/static/app.css,/static/app.css,/home
+	fi
+	echo "bench-http: loading as $user: $targets" >&2
+	lines_before=$(wc -l <"$log")
+	{
+		echo "### $user ($engine)"
+		echo
+		"$tmp/zhicheng-load" -url "$url" -login "$user" -password "$password" -c "$c" -d "$d" -warmup "$warmup" \
+			-rounds "$rounds" -targets "$targets" -baseline /static/app.css
+		echo
+		echo "Server log: $(($(wc -l <"$log") - lines_before)) lines written during this run."
+		echo
+	} >>"$results"
+done
+
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+echo "bench-http: server log $(wc -c <"$log") bytes in $(wc -l <"$log") lines" >&2
+
+cat "$results"
+if [[ -n ${BENCH_OUT:-} ]]; then
+	cp "$results" "$BENCH_OUT"
+fi
