@@ -105,20 +105,30 @@ func (c *Config) keys(log *slog.Logger) (*pii.Keys, error) {
 
 // open opens and migrates the database and builds the services over it.
 func (c *Config) open(ctx context.Context, log *slog.Logger) (*store.DB, *service.Services, error) {
+	db, deps, err := c.openDeps(ctx, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, service.New(deps), nil
+}
+
+// openDeps opens and migrates the database and returns the services' dependencies.
+func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, service.Deps, error) {
+	var deps service.Deps
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("create data directory: %w", err)
+		return nil, deps, fmt.Errorf("create data directory: %w", err)
 	}
 	keys, err := c.keys(log)
 	if err != nil {
-		return nil, nil, err
+		return nil, deps, err
 	}
 	db, err := store.Open(ctx, c.dsn())
 	if err != nil {
-		return nil, nil, err
+		return nil, deps, err
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, deps, err
 	}
-	return db, service.New(service.Deps{DB: db, Keys: keys, Log: log, Password: c.passwordCost}), nil
+	return db, service.Deps{DB: db, Keys: keys, Log: log, Password: c.passwordCost}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"zhicheng/internal/auth"
 	"zhicheng/internal/demo"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -39,10 +40,11 @@ type Main struct {
 
 // Open opens the database, loads the demo if asked, and starts listening.
 func (m *Main) Open(ctx context.Context) error {
-	var err error
-	if m.DB, m.Services, err = m.Config.open(ctx, m.Log); err != nil {
+	db, deps, err := m.Config.openDeps(ctx, m.Log)
+	if err != nil {
 		return err
 	}
+	m.DB, m.Services = db, service.New(deps)
 	if m.Config.Blobs == "" {
 		m.Config.Blobs = filepath.Join(m.Config.DataDir, "blobs")
 	}
@@ -54,7 +56,12 @@ func (m *Main) Open(ctx context.Context) error {
 	loaded := false
 	if m.Config.Demo {
 		m.Log.Info("loading demo data on first start")
-		if loaded, err = demo.Load(ctx, m.DB, m.Services); err != nil {
+		// The demo's passwords are published, so hashing them at full cost only makes the
+		// first start slow (seconds per account on a small machine); a demo user's own new
+		// password is hashed at full cost, and logins upgrade the demo hashes.
+		demoDeps := deps
+		demoDeps.Password = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
+		if loaded, err = demo.Load(ctx, m.DB, service.New(demoDeps)); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 	}

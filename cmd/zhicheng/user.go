@@ -87,7 +87,10 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 func orgByCode(ctx context.Context, db *store.DB, code string) (model.Org, error) {
 	var o model.Org
-	err := db.View(ctx, func(q *store.Q) (err error) { o, err = q.OrgByCode(ctx, strings.ToUpper(strings.TrimSpace(code))); return err })
+	err := db.View(ctx, func(q *store.Q) (err error) {
+		o, err = q.OrgByCode(ctx, strings.ToUpper(strings.TrimSpace(code)))
+		return err
+	})
 	if errors.Is(err, model.ErrNotFound) {
 		return o, fmt.Errorf("机构代码 %q 不存在", code)
 	}

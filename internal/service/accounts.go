@@ -411,6 +411,15 @@ func (s *Accounts) Authenticate(ctx context.Context, login, password, addr strin
 		}
 		return model.Actor{}, &model.Error{Kind: model.KindUnauthenticated, Field: "password", Message: "账号或密码不正确", Fix: fmt.Sprintf("连续失败 %d 次将锁定 %d 分钟", maxFailuresPerAccount, int(lockout.Minutes()))}
 	}
+	if auth.NeedsRehash(c.PasswordHash, s.d.Password) {
+		// Hashes made with weaker parameters (older defaults, demo accounts) are upgraded
+		// while the password is at hand.
+		if hash, err := auth.HashPasswordWith(s.d.Password, password); err == nil {
+			if err := s.d.DB.Update(ctx, func(q *store.Q) error { return q.SetPassword(ctx, c.UserID, hash) }); err != nil {
+				s.d.Log.Warn("upgrade password hash", "user", c.UserID, "err", err)
+			}
+		}
+	}
 	return s.Actor(ctx, c.UserID)
 }
 

@@ -10,8 +10,8 @@ import (
 
 type homeData struct {
 	Page
-	Can      map[string]bool // by permission name, so templates can index it with a literal
-	Any      bool            // whether any panel shows
+	Can      map[string]bool    // by permission name, so templates can index it with a literal
+	Any      bool               // whether any panel shows
 	Accounts *rules.OrgAccounts // R-ORG-01 state, for administrators
 }
 

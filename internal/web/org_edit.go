@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -116,8 +117,10 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request, a model.Actor
 			return gerr
 		}
 		o.Kind, o.ParentID = old.Kind, old.ParentID
-		if model.KindOf(err) == model.KindConflict {
-			o.Version = old.Version
+		if model.KindOf(err) == model.KindConflict && errors.Is(err, model.ErrConflict) {
+			// Someone saved first: show what is stored now rather than letting a second
+			// click overwrite their change unseen.
+			o = old
 		}
 		return s.orgForm(w, r, a, status(err), o, false, userErrors(err))
 	}
