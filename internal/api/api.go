@@ -50,6 +50,9 @@ func decode(r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return &model.Error{Kind: model.KindInvalid, Message: "请求体不是有效的 JSON：" + err.Error(), Fix: "请按 /api/v1/openapi.json 中的格式发送"}
 	}
+	if dec.More() {
+		return &model.Error{Kind: model.KindInvalid, Message: "请求体在 JSON 对象之后还有多余内容", Fix: "请求体只能是一个 JSON 对象"}
+	}
 	return nil
 }
 

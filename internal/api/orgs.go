@@ -90,11 +90,6 @@ func (x *API) orgShow(w http.ResponseWriter, r *http.Request, a model.Actor) err
 		return err
 	}
 	o, err := x.svc.Orgs.Get(r.Context(), a, id)
-	if model.KindOf(err) == model.KindForbidden {
-		// Someone else's organisation without the right to see the tree: answer as if it
-		// did not exist, so that ids cannot be probed (R-ORG-02).
-		return &model.Error{Kind: model.KindNotFound, Message: "机构不存在或无权查看", Fix: "只能查看本机构；查看其他机构需要机构树查看权限"}
-	}
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ var table = map[Permission][]Grant{
 	ManageOrgs:    {{Role: model.RoleSysAdmin, Kinds: []model.OrgKind{model.OrgOffice}}},
 	ViewOrgs:      append(grants(reviewers, model.OrgOffice, model.OrgCity, model.OrgIndustry, model.OrgEvalOffice), Grant{Role: model.RoleSysAdmin}),
 	ViewAudit:     {{Role: model.RoleSysAdmin, Kinds: []model.OrgKind{model.OrgOffice}}, {Role: model.RoleLeader, Kinds: []model.OrgKind{model.OrgOffice}}},
-	ViewAuditOrg:  {{Role: model.RoleSysAdmin}},
+	ViewAuditOrg:  {{Role: model.RoleSysAdmin}, {Role: model.RoleLeader, Kinds: []model.OrgKind{model.OrgOffice}}},
 	Apply:         {{Role: model.RoleApplicant, Kinds: []model.OrgKind{model.OrgUnit, model.OrgAgency}}},
 	ReviewUnit:    grants(reviewers, model.OrgUnit, model.OrgAgency),
 	ReviewDept:    grants(reviewers, model.OrgCity, model.OrgIndustry, model.OrgEvalOffice),

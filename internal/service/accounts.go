@@ -149,6 +149,9 @@ func (s *Accounts) CreateUser(ctx context.Context, a model.Actor, in UserInput) 
 	var id int64
 	err := s.d.DB.Update(ctx, func(q *store.Q) error {
 		org, err := q.Org(ctx, in.OrgID)
+		if errors.Is(err, model.ErrNotFound) {
+			return append(errs, model.Invalid("org_id", "所属机构不存在", "请选择已建立的机构"))
+		}
 		if err != nil {
 			return err
 		}
@@ -207,7 +210,7 @@ func (s *Accounts) SetRoles(ctx context.Context, a model.Actor, userID, v int64,
 			return err
 		}
 		if u.OrgID != a.OrgID {
-			return &model.Error{Kind: model.KindForbidden, Message: "只能管理本机构的账号", Fix: "R-ORG-02"}
+			return notOwnOrg(userID)
 		}
 		org, err := q.Org(ctx, u.OrgID)
 		if err != nil {
@@ -256,7 +259,7 @@ func (s *Accounts) SetDisabled(ctx context.Context, a model.Actor, userID int64,
 			return err
 		}
 		if u.OrgID != a.OrgID {
-			return &model.Error{Kind: model.KindForbidden, Message: "只能管理本机构的账号", Fix: "R-ORG-02"}
+			return notOwnOrg(userID)
 		}
 		if userID == a.UserID {
 			return model.Invalid("", "不能停用自己的账号", "请由本机构另一位系统管理员操作")
@@ -264,7 +267,11 @@ func (s *Accounts) SetDisabled(ctx context.Context, a model.Actor, userID int64,
 		if err := q.SetDisabled(ctx, userID, disabled); err != nil {
 			return err
 		}
-		e := event(a, "user.disable", "user", userID)
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		e := event(a, action, "user", userID)
 		e.FromState, e.ToState = state(u.Disabled), state(disabled)
 		_, err = q.Audit(ctx, e)
 		return err
@@ -273,6 +280,12 @@ func (s *Accounts) SetDisabled(ctx context.Context, a model.Actor, userID int64,
 		return fmt.Errorf("set disabled of user %d: %w", userID, err)
 	}
 	return nil
+}
+
+// notOwnOrg is the refusal for another organisation's account: not found, so that an
+// administrator cannot learn which ids exist elsewhere (R-ORG-02).
+func notOwnOrg(userID int64) error {
+	return fmt.Errorf("user %d of another org: %w", userID, model.ErrNotFound)
 }
 
 func state(disabled bool) string {
@@ -289,7 +302,7 @@ func (s *Accounts) ResetPassword(ctx context.Context, a model.Actor, userID int6
 	}
 	return s.setPassword(ctx, a, userID, password, "user.password_reset", func(u model.User) error {
 		if u.OrgID != a.OrgID {
-			return &model.Error{Kind: model.KindForbidden, Message: "只能管理本机构的账号", Fix: "R-ORG-02"}
+			return notOwnOrg(userID)
 		}
 		return nil
 	})
@@ -318,11 +331,16 @@ func (s *Accounts) ChangePassword(ctx context.Context, a model.Actor, old, passw
 
 func (s *Accounts) setPassword(ctx context.Context, a model.Actor, userID int64, password, action string, check func(model.User) error) error {
 	var u model.User
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { u, err = q.User(ctx, userID); return err })
+	if err != nil {
+		return fmt.Errorf("%s of user %d: %w", action, userID, err)
+	}
+	// Check the caller's right before any personal data is decrypted.
+	if err := check(u); err != nil {
+		return err
+	}
 	var idNumber, phone string
-	err := s.d.DB.View(ctx, func(q *store.Q) (err error) {
-		if u, err = q.User(ctx, userID); err != nil {
-			return err
-		}
+	err = s.d.DB.View(ctx, func(q *store.Q) (err error) {
 		idEnc, phoneEnc, err := q.PersonalEnc(ctx, userID)
 		if err != nil {
 			return err
@@ -335,9 +353,6 @@ func (s *Accounts) setPassword(ctx context.Context, a model.Actor, userID int64,
 	})
 	if err != nil {
 		return fmt.Errorf("%s of user %d: %w", action, userID, err)
-	}
-	if err := check(u); err != nil {
-		return err
 	}
 	if err := auth.CheckPasswordRules(password, u.Username, idNumber, phone); err != nil {
 		return err
@@ -564,6 +579,9 @@ func (s *Accounts) ActorByToken(ctx context.Context, token string) (model.Actor,
 
 // Tokens lists the actor's API tokens.
 func (s *Accounts) Tokens(ctx context.Context, a model.Actor) ([]store.APIToken, error) {
+	if err := require(a, authz.SignedIn); err != nil {
+		return nil, err
+	}
 	var ts []store.APIToken
 	err := s.d.DB.View(ctx, func(q *store.Q) (err error) {
 		ts, err = q.Tokens(ctx, a.UserID)

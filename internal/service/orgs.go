@@ -141,10 +141,9 @@ func (s *Orgs) Update(ctx context.Context, a model.Actor, o model.Org) error {
 
 // Get returns one organisation to someone who may see the tree, or to its own members.
 func (s *Orgs) Get(ctx context.Context, a model.Actor, id int64) (model.Org, error) {
-	if a.OrgID != id {
-		if err := require(a, authz.ViewOrgs); err != nil {
-			return model.Org{}, err
-		}
+	if a.OrgID != id && !authz.Allowed(a, authz.ViewOrgs) {
+		// Not found rather than forbidden: ids of other organisations are not confirmed.
+		return model.Org{}, fmt.Errorf("org %d: %w", id, model.ErrNotFound)
 	}
 	var o model.Org
 	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { o, err = q.Org(ctx, id); return err })

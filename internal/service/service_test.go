@@ -161,11 +161,15 @@ func TestR_ORG_02_adminScopedToOwnOrg(t *testing.T) {
 		if model.KindOf(err) != model.KindForbidden {
 			t.Fatalf("create in another org: %v", err)
 		}
-		if err := f.svc.Accounts.SetRoles(ctx, adminA, userB.UserID, 1, []model.Role{model.RoleLeader}); model.KindOf(err) != model.KindForbidden {
+		// Another organisation's accounts are "not found": their ids are not even confirmed.
+		if err := f.svc.Accounts.SetRoles(ctx, adminA, userB.UserID, 1, []model.Role{model.RoleLeader}); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("set roles in another org: %v", err)
 		}
-		if err := f.svc.Accounts.ResetPassword(ctx, adminA, userB.UserID, "Other#Pass2"); model.KindOf(err) != model.KindForbidden {
+		if err := f.svc.Accounts.ResetPassword(ctx, adminA, userB.UserID, "Other#Pass2"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("reset password in another org: %v", err)
+		}
+		if err := f.svc.Accounts.SetDisabled(ctx, adminA, userB.UserID, true); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("disable in another org: %v", err)
 		}
 		if _, err := f.svc.Accounts.User(ctx, adminA, userB.UserID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("read user of another org: %v", err)
