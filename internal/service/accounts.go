@@ -205,12 +205,9 @@ func (s *Accounts) SetRoles(ctx context.Context, a model.Actor, userID, v int64,
 		return err
 	}
 	err := s.d.DB.Update(ctx, func(q *store.Q) error {
-		u, err := q.User(ctx, userID)
+		u, err := ownUser(ctx, q, a, userID)
 		if err != nil {
 			return err
-		}
-		if u.OrgID != a.OrgID {
-			return notOwnOrg(userID)
 		}
 		org, err := q.Org(ctx, u.OrgID)
 		if err != nil {
@@ -254,12 +251,9 @@ func (s *Accounts) SetDisabled(ctx context.Context, a model.Actor, userID int64,
 		return err
 	}
 	err := s.d.DB.Update(ctx, func(q *store.Q) error {
-		u, err := q.User(ctx, userID)
+		u, err := ownUser(ctx, q, a, userID)
 		if err != nil {
 			return err
-		}
-		if u.OrgID != a.OrgID {
-			return notOwnOrg(userID)
 		}
 		if userID == a.UserID {
 			return model.Invalid("", "不能停用自己的账号", "请由本机构另一位系统管理员操作")
@@ -280,6 +274,18 @@ func (s *Accounts) SetDisabled(ctx context.Context, a model.Actor, userID int64,
 		return fmt.Errorf("set disabled of user %d: %w", userID, err)
 	}
 	return nil
+}
+
+// ownUser reads an account of the administrator's own organisation.
+func ownUser(ctx context.Context, q *store.Q, a model.Actor, userID int64) (model.User, error) {
+	u, err := q.User(ctx, userID)
+	if err != nil {
+		return u, err
+	}
+	if u.OrgID != a.OrgID {
+		return model.User{}, notOwnOrg(userID)
+	}
+	return u, nil
 }
 
 // notOwnOrg is the refusal for another organisation's account: not found, so that an
