@@ -15,6 +15,7 @@ require (
 )
 
 require (
+	github.com/6tail/lunar-go v1.4.6 // indirect
 	github.com/andybalholm/cascadia v1.3.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

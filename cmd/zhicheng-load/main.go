@@ -417,6 +417,9 @@ func report(out io.Writer, cfg config, results map[string]*result, rssStart, rss
 	}
 	fmt.Fprintf(out, "\nServer RSS: %s MiB before the workers signed in, %s MiB after the run.\n", mib(rssStart), mib(rssEnd))
 
+	if len(cfg.targets) < 2 {
+		return
+	}
 	base := results[cfg.baseline]
 	fmt.Fprintf(out, "\nRatios to the baseline `%s` (throughput: target ÷ baseline; latency and CPU: target ÷ baseline):\n\n", cfg.baseline)
 	fmt.Fprintln(out, "| target | throughput | p50 | p99 | server CPU/req | per-round throughput |")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"zhicheng/internal/auth"
+	"zhicheng/internal/blob"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -52,7 +53,7 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindCommon(fs)
 	fs.StringVar(&c.Addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "监听地址")
-	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储位置：目录，默认 <数据目录>/blobs")
+	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储目录，默认 <数据目录>/blobs")
 	fs.StringVar(&c.BaseURL, "base-url", env("ZHICHENG_BASE_URL", ""), "对外访问地址，如 https://zc.example.gov.cn（https 时启用 Secure Cookie 与 HSTS）")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHICHENG_METRICS_TOKEN", ""), "访问 /metrics 所需的令牌（留空则不校验，请在网络层限制访问）")
 	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
@@ -130,5 +131,13 @@ func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, ser
 		db.Close()
 		return nil, deps, err
 	}
-	return db, service.Deps{DB: db, Keys: keys, Log: log, Password: c.passwordCost}, nil
+	if c.Blobs == "" {
+		c.Blobs = filepath.Join(c.DataDir, "blobs")
+	}
+	blobs, err := blob.NewDisk(c.Blobs)
+	if err != nil {
+		db.Close()
+		return nil, deps, err
+	}
+	return db, service.Deps{DB: db, Blobs: blobs, Keys: keys, Log: log, Password: c.passwordCost}, nil
 }

@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -45,13 +43,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB, m.Services = db, service.New(deps)
-	if m.Config.Blobs == "" {
-		m.Config.Blobs = filepath.Join(m.Config.DataDir, "blobs")
-	}
-	if !strings.Contains(m.Config.Blobs, "://") {
-		if err := os.MkdirAll(m.Config.Blobs, 0o700); err != nil {
-			return fmt.Errorf("create blob directory: %w", err)
-		}
+	if _, err := m.Services.Calendar.SeedIfEmpty(ctx); err != nil {
+		return err
 	}
 	loaded := false
 	if m.Config.Demo {
@@ -61,7 +54,7 @@ func (m *Main) Open(ctx context.Context) error {
 		// password is hashed at full cost, and logins upgrade the demo hashes.
 		demoDeps := deps
 		demoDeps.Password = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
-		if loaded, err = demo.Load(ctx, m.DB, service.New(demoDeps)); err != nil {
+		if loaded, err = demo.Load(ctx, m.DB, service.New(demoDeps), time.Now()); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 	}

@@ -28,6 +28,9 @@ const (
 	OfficeWork    Permission = "office.work"    // the title-reform office's staff
 	ExpertWork    Permission = "expert.work"    // experts
 	CommitteeWork Permission = "committee.work" // committee staff
+	ManagePlans   Permission = "plans.manage"   // the office configures plans, the calendar, the blacklist, entrustments
+	ResetPlan     Permission = "plans.reset"    // the office's review leader runs the test-period reset (R-CAL-03)
+	Entrust       Permission = "entrust.submit" // a unit's reviewers upload its entrustment letter (R-ELG-05)
 )
 
 // Grant gives a role a permission, in organisations of the listed kinds (any kind if none).
@@ -59,6 +62,9 @@ var table = map[Permission][]Grant{
 	OfficeWork:    grants(reviewers, model.OrgOffice),
 	ExpertWork:    {{Role: model.RoleExpert}},
 	CommitteeWork: grants(reviewers, model.OrgCommittee),
+	ManagePlans:   grants(reviewers, model.OrgOffice),
+	ResetPlan:     {{Role: model.RoleLeader, Kinds: []model.OrgKind{model.OrgOffice}}},
+	Entrust:       grants(reviewers, model.OrgUnit),
 }
 
 // Allowed reports whether a may use permission p.

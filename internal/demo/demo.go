@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zhicheng/internal/model"
+	"zhicheng/internal/presets"
 	"zhicheng/internal/rules"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -115,7 +116,7 @@ func Accounts() []Account {
 // Load creates the demo province unless the database already has accounts, in which case
 // it leaves everything as it is (a restart must not duplicate or reset anything). It
 // reports whether it loaded.
-func Load(ctx context.Context, db *store.DB, svc *service.Services) (bool, error) {
+func Load(ctx context.Context, db *store.DB, svc *service.Services, now time.Time) (bool, error) {
 	var n int
 	if err := db.View(ctx, func(q *store.Q) (err error) { n, err = q.CountUsers(ctx); return err }); err != nil {
 		return false, err
@@ -144,6 +145,19 @@ func Load(ctx context.Context, db *store.DB, svc *service.Services) (bool, error
 		if err != nil {
 			return false, fmt.Errorf("demo user %s: %w", u.username, err)
 		}
+	}
+	// Both presets as the notices had them, and a copy of the 2024 plan whose application
+	// window is open now, so the whole path can be walked today.
+	committees := map[string]int64{"2023-political-work": ids["pw_zg"], "2024-hr-training": ids["pw_rl"]}
+	for _, pr := range presets.All() {
+		if _, err := svc.Plans.CreateFromPreset(ctx, sys, pr.Key, committees[pr.Key]); err != nil {
+			return false, fmt.Errorf("demo plan %s: %w", pr.Key, err)
+		}
+	}
+	open := presets.OpenToday(now)
+	open.CommitteeID = ids["pw_rl"]
+	if _, err := svc.Plans.Create(ctx, sys, open); err != nil {
+		return false, fmt.Errorf("demo open plan: %w", err)
 	}
 	return true, nil
 }

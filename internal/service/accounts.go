@@ -123,6 +123,9 @@ func (s *Accounts) Register(ctx context.Context, in UserInput) (int64, error) {
 		if len(errs) > 0 {
 			return errs
 		}
+		if err := inForce(ctx, q, s.d, in.IDNumber, s.d.Now()); err != nil {
+			return err
+		}
 		if id, err = s.create(ctx, q, in, 0); err != nil {
 			return err
 		}

@@ -4,21 +4,31 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/authz"
+	"zhicheng/internal/blob"
 	"zhicheng/internal/model"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/store"
 )
 
+// Blobs stores evidence bytes by content (internal/blob).
+type Blobs interface {
+	Put(ctx context.Context, r io.Reader, limit int64) (blob.Ref, error)
+	Open(ctx context.Context, sha string) (io.ReadCloser, error)
+}
+
 // Deps is what the use cases need; cmd/zhicheng wires the concrete values.
 type Deps struct {
 	DB       *store.DB
+	Blobs    Blobs
 	Keys     *pii.Keys
 	Password auth.Params // argon2id cost; tests lower it
 	Now      func() time.Time
@@ -27,9 +37,14 @@ type Deps struct {
 
 // Services groups the use cases by what they own.
 type Services struct {
-	Accounts *Accounts
-	Orgs     *Orgs
-	Audit    *Audit
+	Accounts     *Accounts
+	Orgs         *Orgs
+	Audit        *Audit
+	Plans        *Plans
+	Calendar     *Calendar
+	Blacklist    *Blacklist
+	Entrustments *Entrustments
+	Reset        *Reset
 }
 
 // New returns the use cases over deps.
@@ -43,7 +58,8 @@ func New(d Deps) *Services {
 	if d.Password == (auth.Params{}) {
 		d.Password = auth.DefaultParams()
 	}
-	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}}
+	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
+		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}}
 }
 
 // Shanghai is where every date of the procedure is read (R-CAL-01).
