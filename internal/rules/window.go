@@ -102,7 +102,9 @@ func (w Window) Check(t time.Time) error {
 }
 
 // Validate checks that both ends are set and Start < End; all problems at once.
-func (w Window) Validate() error {
+func (w Window) Validate() error { return w.problems().Err() }
+
+func (w Window) problems() model.Errors {
 	var errs model.Errors
 	if w.Start.IsZero() {
 		errs = append(errs, &model.Error{Kind: model.KindInvalid, Rule: "R-CAL-01", Field: "start",
@@ -117,7 +119,7 @@ func (w Window) Validate() error {
 			Message: fmt.Sprintf("%s的截止时间（%s）必须晚于开始时间（%s）", w.label(), FormatEnd(w.End), FormatStart(w.Start)),
 			Fix:     "请调整起止时间"})
 	}
-	return errs.Err()
+	return errs
 }
 
 // String reads like the notices: "个人申报 2024-09-11 00:00 至 2024-10-20 24:00".
@@ -246,10 +248,13 @@ func ReopensClosed(old, new Window, now time.Time) bool {
 //     be set.
 //
 // A change of Name alone is always allowed: it changes no instant. The new window must itself
-// pass Validate. The result is nil or a *model.Error (never a typed nil inside the interface).
+// pass Validate; only its first problem is returned here, so that the result is always nil or a
+// single *model.Error that model.AsError finds (callers list all problems with Validate). It is
+// declared as error, not *model.Error, so that `return EditAllowed(...)` can never produce a
+// non-nil error interface holding a nil pointer.
 func EditAllowed(old, new Window, now time.Time) error {
-	if err := new.Validate(); err != nil {
-		return err
+	if es := new.problems(); len(es) > 0 {
+		return es[0]
 	}
 	if old.Validate() != nil {
 		return nil

@@ -361,11 +361,9 @@ func TestR_CAL_02_editWindow(t *testing.T) {
 			if err == nil {
 				t.Fatal("EditAllowed = nil, want a refusal")
 			}
-			var e *model.Error
-			if es, ok := err.(model.Errors); ok {
-				e = es[0]
-			} else if e, ok = model.AsError(err); !ok {
-				t.Fatalf("EditAllowed = %#v, want a model error", err)
+			e, ok := model.AsError(err)
+			if !ok {
+				t.Fatalf("EditAllowed = %#v, want a *model.Error", err)
 			}
 			if e.Rule != tt.rule || e.Kind != tt.kind || e.Message == "" || e.Fix == "" {
 				t.Errorf("refusal = %+v, want Rule %s Kind %s", e, tt.rule, tt.kind)

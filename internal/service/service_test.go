@@ -29,13 +29,21 @@ type fixture struct {
 	now    time.Time
 }
 
+var (
+	cheap = auth.Params{Memory: 1024, Time: 1, Threads: 1}
+	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+func keysFor() *pii.Keys {
+	keys, _ := pii.NewKeys([]byte(strings.Repeat("s", 32)))
+	return keys
+}
+
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	keys, _ := pii.NewKeys([]byte(strings.Repeat("s", 32)))
 	f := &fixture{db: db, now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	db.SetClock(func() time.Time { return f.now })
-	f.svc = service.New(service.Deps{DB: db, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1},
-		Now: func() time.Time { return f.now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f.svc = service.New(service.Deps{DB: db, Keys: keysFor(), Password: cheap, Now: func() time.Time { return f.now }, Log: quiet})
 	ctx, sys := context.Background(), model.SystemActor("test")
 	mk := func(o model.Org) int64 {
 		id, err := f.svc.Orgs.Create(ctx, sys, o)
