@@ -390,6 +390,9 @@ func CheckTransfer(p Profile, r Requirements) model.Errors {
 				fmt.Sprintf("转系列时间为 %s，转系列人员当年度不得申报高一级职称", elgFmtMonth(p.TransferDate)),
 				fmt.Sprintf("须在新系列聘任（用）满 1 年，最早于 %d 年度申报高一级职称", p.TransferDate.Year()+1)))
 		default:
+			// Counted like tenure to 12-31 of the plan year, any transfer before the plan year
+			// gives at least 12 months, so this only fires if the counting rule changes; it is
+			// kept so that the "满1年" condition stays explicit.
 			if n := elgMonthsThrough(p.TransferDate, SeniorityEnd(r.PlanYear)); n < 12 {
 				es = append(es, elgFinding("R-ELG-06", "transfer_date",
 					fmt.Sprintf("自 %s 在新系列聘任（用）计算到 %s 为 %s，不满 1 年",
