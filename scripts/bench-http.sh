@@ -11,16 +11,17 @@
 #   ZHICHENG_DATABASE  postgres://… to measure on PostgreSQL instead of SQLite; the database
 #                      should be freshly created so that the demo loads.
 #   ZHICHENG_KEY       personal-data key for PostgreSQL (64 hex); generated if unset.
-#   BENCH_C=16 BENCH_D=8s BENCH_WARMUP=2s BENCH_ROUNDS=3   load tool settings
+#   BENCH_C=16 BENCH_D=4s BENCH_WARMUP=1s BENCH_ROUNDS=5   load tool settings
 #   BENCH_USERS="applicant1 office_admin"                   accounts to load as, in order
 #   BENCH_OUT=file     also write the results there
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
 
 c=${BENCH_C:-16}
-d=${BENCH_D:-8s}
-warmup=${BENCH_WARMUP:-2s}
-rounds=${BENCH_ROUNDS:-3}
+d=${BENCH_D:-4s}
+warmup=${BENCH_WARMUP:-1s}
+rounds=${BENCH_ROUNDS:-5}
 users=${BENCH_USERS:-applicant1 office_admin}
 password='Demo@2026'
 

@@ -16,18 +16,21 @@
 // each target to the baseline target, and per-round ratios to show the noise.
 //
 // Traffic goes only to -url, which must be a loopback address unless -allow-remote is
-// given, and the run stops by itself after rounds × targets × (warmup + d).
+// given, and the run stops by itself after rounds × targets × (warmup + d), plus at most
+// 15 s of unrecorded load after signing in while the server's memory settles.
 //
 //	zhicheng-load -url http://127.0.0.1:8080 -login applicant1 -password Demo@2026
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -71,7 +74,8 @@ func main() {
 		os.Exit(1)
 	}
 	var err error
-	if cfg.base, err = url.Parse(strings.TrimRight(*rawURL, "/")); err != nil || cfg.base.Host == "" {
+	if cfg.base, err = url.Parse(strings.TrimRight(*rawURL, "/")); err != nil || cfg.base.Host == "" ||
+		(cfg.base.Scheme != "http" && cfg.base.Scheme != "https") {
 		fail("bad -url %q", *rawURL)
 	}
 	if !*allowRemote && !isLoopback(cfg.base.Hostname()) {
@@ -98,7 +102,7 @@ func main() {
 	}
 
 	// Bounded: the whole run is cut off shortly after its planned length, whatever happens.
-	planned := time.Duration(cfg.rounds*len(cfg.targets)) * (cfg.warmup + cfg.d)
+	planned := time.Duration(cfg.rounds*len(cfg.targets))*(cfg.warmup+cfg.d) + maxSettle
 	ctx, cancel := context.WithTimeout(context.Background(), planned+time.Minute)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
@@ -131,8 +135,9 @@ type worker struct {
 
 func newClient(jar http.CookieJar) *http.Client {
 	return &http.Client{
-		Jar:       jar,
-		Timeout:   30 * time.Second,
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		// No Proxy: the requests go straight to -url, whatever the environment says.
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2, DisableCompression: true},
 		// Redirects are results, not something to follow: a 303 to /login means the
 		// session is gone.
@@ -183,13 +188,46 @@ func (w *worker) get(ctx context.Context, base, target string) (bool, error) {
 	return err == nil && resp.StatusCode/100 == 2, err
 }
 
+// settle loads the first target, unrecorded, until the server has collected garbage twice
+// and its RSS has stopped falling (at most maxSettle). Signing in hashes a password with
+// argon2id (64 MiB) per worker; the server keeps that memory resident until garbage
+// collection under load returns it, and without this the first phase's memory peak would
+// be the sign-ins'.
+func settle(ctx context.Context, cfg config, workers []*worker, mon *monitor) (time.Duration, float64) {
+	ctx, cancel := context.WithTimeout(ctx, maxSettle)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, w := range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				w.get(ctx, cfg.base.String(), cfg.targets[0])
+			}
+		})
+	}
+	start := time.Now()
+	first := mon.read()
+	last := first
+	for sleepUntil(ctx, time.Now().Add(500*time.Millisecond)) {
+		prev := last
+		if last = mon.read(); last.rss == 0 || (last.gcs >= first.gcs+2 && prev.rss-last.rss < 1<<20) {
+			break
+		}
+	}
+	cancel()
+	return time.Since(start), last.rss
+}
+
+const maxSettle = 15 * time.Second
+
 // phase is one target measured for one round.
 type phase struct {
 	latencies []time.Duration
 	errors    int
 	elapsed   time.Duration
 	rssPeak   float64 // bytes; 0 if /metrics could not be read
-	cpu       float64 // server CPU seconds spent during the measured part
+	cpu       float64 // server CPU seconds spent during the measured window
+	clientCPU float64 // this process's CPU seconds in it (the machine is shared with the server)
 }
 
 // runPhase runs every worker in a loop on target for warmup + d. Requests that complete
@@ -203,12 +241,14 @@ func runPhase(ctx context.Context, cfg config, workers []*worker, target string,
 	until := from.Add(cfg.d)
 
 	var wg sync.WaitGroup
-	var cpu0, cpu1 float64
+	var cpu0, cpu1, self0, self1 float64
 	wg.Go(func() { // server CPU time over the measured window, and its RSS every 250 ms in it
 		if !sleepUntil(ctx, from) {
 			return
 		}
-		cpu0, p.rssPeak = mon.read()
+		self0 = selfCPU()
+		m := mon.read()
+		cpu0, p.rssPeak = m.cpu, m.rss
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
 		for time.Until(until) > 250*time.Millisecond {
@@ -216,14 +256,13 @@ func runPhase(ctx context.Context, cfg config, workers []*worker, target string,
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				_, rss := mon.read()
-				p.rssPeak = max(p.rssPeak, rss)
+				p.rssPeak = max(p.rssPeak, mon.read().rss)
 			}
 		}
 		if sleepUntil(ctx, until) {
-			var rss float64
-			cpu1, rss = mon.read()
-			p.rssPeak = max(p.rssPeak, rss)
+			self1 = selfCPU()
+			m := mon.read()
+			cpu1, p.rssPeak = m.cpu, max(p.rssPeak, m.rss)
 		}
 	})
 	var mu sync.Mutex
@@ -269,6 +308,9 @@ func runPhase(ctx context.Context, cfg config, workers []*worker, target string,
 	if cpu0 > 0 && cpu1 > 0 {
 		p.cpu = cpu1 - cpu0
 	}
+	if self0 > 0 && self1 > 0 {
+		p.clientCPU = self1 - self0
+	}
 	return p, nil
 }
 
@@ -289,20 +331,25 @@ type monitor struct {
 	warned sync.Once
 }
 
-// read returns process_cpu_seconds_total and process_resident_memory_bytes (0 if unknown).
-func (m *monitor) read() (cpu, rss float64) {
+// sample is what the load tool reads from the server's /metrics; zeros if unknown.
+type sample struct {
+	cpu float64 // process_cpu_seconds_total
+	rss float64 // process_resident_memory_bytes
+	gcs float64 // go_gc_duration_seconds_count: completed garbage collections
+}
+
+func (m *monitor) read() sample {
+	var s sample
 	resp, err := m.client.Get(m.url)
 	if err == nil && resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
 		err = errors.New(resp.Status)
 	}
 	if err != nil {
 		m.warned.Do(func() {
 			fmt.Fprintf(os.Stderr, "zhicheng-load: cannot read %s (%v): memory and CPU not reported\n", m.url, err)
 		})
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return 0, 0
+		return s
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
@@ -312,14 +359,34 @@ func (m *monitor) read() (cpu, rss float64) {
 		if !ok || strings.HasPrefix(name, "#") {
 			continue
 		}
+		v, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
 		switch name {
 		case "process_cpu_seconds_total":
-			cpu, _ = strconv.ParseFloat(strings.TrimSpace(value), 64)
+			s.cpu = v
 		case "process_resident_memory_bytes":
-			rss, _ = strconv.ParseFloat(strings.TrimSpace(value), 64)
+			s.rss = v
+		case "go_gc_duration_seconds_count":
+			s.gcs = v
 		}
 	}
-	return cpu, rss
+	return s
+}
+
+// selfCPU is this process's user + system CPU time in seconds from /proc (Linux), or 0.
+func selfCPU() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the ")" that ends the command name start with the line's 3rd
+	// (state); utime and stime are the 14th and 15th, in clock ticks (USER_HZ, 100).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) / 100
 }
 
 // result aggregates one target over all rounds.
@@ -330,6 +397,7 @@ type result struct {
 	elapsed   time.Duration
 	rssPeak   float64
 	cpu       float64
+	clientCPU float64
 	perRound  []*phase
 }
 
@@ -340,13 +408,13 @@ func pct(sorted []time.Duration, q float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(float64(len(sorted))*q+0.999999) - 1
+	i := int(math.Ceil(float64(len(sorted))*q)) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 func run(ctx context.Context, cfg config, planned time.Duration) error {
 	mon := &monitor{url: cfg.base.String() + "/metrics", client: newClient(nil)}
-	_, rssStart := mon.read()
+	rssStart := mon.read().rss
 
 	workers := make([]*worker, cfg.c)
 	for i := range workers {
@@ -356,8 +424,11 @@ func run(ctx context.Context, cfg config, planned time.Duration) error {
 		}
 		workers[i] = w
 	}
-	fmt.Fprintf(os.Stderr, "zhicheng-load: %d workers signed in as %s; %d rounds × %d targets × (%s + %s) = %s\n",
+	fmt.Fprintf(os.Stderr, "zhicheng-load: %d workers signed in as %s; %d rounds × %d targets × (%s + %s), at most %s with settling\n",
 		cfg.c, cfg.login, cfg.rounds, len(cfg.targets), cfg.warmup, cfg.d, planned)
+	took, rssSettled := settle(ctx, cfg, workers, mon)
+	fmt.Fprintf(os.Stderr, "zhicheng-load: server RSS %s MiB before sign-in, %s MiB after settling for %s\n",
+		mib(rssStart), mib(rssSettled), took.Round(100*time.Millisecond))
 
 	results := map[string]*result{}
 	for _, t := range cfg.targets {
@@ -379,14 +450,15 @@ func run(ctx context.Context, cfg config, planned time.Duration) error {
 			r.elapsed += p.elapsed
 			r.rssPeak = max(r.rssPeak, p.rssPeak)
 			r.cpu += p.cpu
+			r.clientCPU += p.clientCPU
 			r.perRound = append(r.perRound, p)
 			slices.Sort(p.latencies)
 			fmt.Fprintf(os.Stderr, "zhicheng-load: round %d %-24s %8.0f req/s  p50 %-9s p99 %-9s errors %d  RSS peak %s MiB\n",
 				round+1, t, float64(len(p.latencies))/p.elapsed.Seconds(), ms(pct(p.latencies, .5)), ms(pct(p.latencies, .99)), p.errors, mib(p.rssPeak))
 		}
 	}
-	_, rssEnd := mon.read()
-	report(os.Stdout, cfg, results, rssStart, rssEnd)
+	rssEnd := mon.read().rss
+	report(os.Stdout, cfg, results, [3]float64{rssStart, rssSettled, rssEnd}, took)
 	return nil
 }
 
@@ -399,49 +471,72 @@ func mib(b float64) string {
 	return fmt.Sprintf("%.1f", b/(1<<20))
 }
 
-func report(out io.Writer, cfg config, results map[string]*result, rssStart, rssEnd float64) {
+// perReq formats seconds of CPU per request as µs, or n/a.
+func perReq(cpu float64, n int) string {
+	if cpu <= 0 || n == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f", cpu*1e6/float64(n))
+}
+
+// report prints the Markdown tables; rss is the server's RSS before sign-in, after settling
+// (which took settled) and after the run.
+func report(out io.Writer, cfg config, results map[string]*result, rss [3]float64, settled time.Duration) {
 	fmt.Fprintf(out, "Load: %s as %s, %d workers, %d rounds × (%s warm-up + %s) per target, client %s on %d CPUs.\n\n",
 		cfg.base.Host, cfg.login, cfg.c, cfg.rounds, cfg.warmup, cfg.d, runtime.Version(), runtime.NumCPU())
-	fmt.Fprintln(out, "| target | requests | req/s | p50 | p90 | p99 | max | errors | server CPU µs/req | server RSS peak MiB |")
-	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(out, "| target | requests | req/s | p50 | p90 | p99 | max | errors | server CPU µs/req | load tool CPU µs/req | server RSS peak MiB |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, t := range cfg.targets {
 		r := results[t]
 		slices.Sort(r.latencies)
-		cpu := "n/a"
-		if r.cpu > 0 && len(r.latencies) > 0 {
-			cpu = fmt.Sprintf("%.0f", r.cpu*1e6/float64(len(r.latencies)))
-		}
-		fmt.Fprintf(out, "| `%s` | %d | %.0f | %s | %s | %s | %s | %d | %s | %s |\n", t, len(r.latencies), r.rps(),
+		fmt.Fprintf(out, "| `%s` | %d | %.0f | %s | %s | %s | %s | %d | %s | %s | %s |\n", t, len(r.latencies), r.rps(),
 			ms(pct(r.latencies, .5)), ms(pct(r.latencies, .9)), ms(pct(r.latencies, .99)), ms(pct(r.latencies, 1)),
-			r.errors, cpu, mib(r.rssPeak))
+			r.errors, perReq(r.cpu, len(r.latencies)), perReq(r.clientCPU, len(r.latencies)), mib(r.rssPeak))
 	}
-	fmt.Fprintf(out, "\nServer RSS: %s MiB before the workers signed in, %s MiB after the run.\n", mib(rssStart), mib(rssEnd))
+	fmt.Fprintf(out, "\nServer RSS: %s MiB before the workers signed in, %s MiB after sign-in and %s of unrecorded load to settle, %s MiB after the run.\n",
+		mib(rss[0]), mib(rss[1]), settled.Round(100*time.Millisecond), mib(rss[2]))
 
 	if len(cfg.targets) < 2 {
 		return
 	}
 	base := results[cfg.baseline]
-	fmt.Fprintf(out, "\nRatios to the baseline `%s` (throughput: target ÷ baseline; latency and CPU: target ÷ baseline):\n\n", cfg.baseline)
-	fmt.Fprintln(out, "| target | throughput | p50 | p99 | server CPU/req | per-round throughput |")
+	fmt.Fprintf(out, "\nRatios to the baseline `%s` (target ÷ baseline, over all rounds; the per-round throughput ratios show the noise):\n\n", cfg.baseline)
+	fmt.Fprintln(out, "| target | throughput | p50 | p99 | server CPU/req | per-round throughput (median) |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|---|")
 	for _, t := range cfg.targets {
 		if t == cfg.baseline {
 			continue
 		}
 		r := results[t]
-		var rounds []string
+		var rounds []float64
+		var shown []string
 		for i, p := range r.perRound {
 			b := base.perRound[i]
-			rounds = append(rounds, fmt.Sprintf("%.2f", (float64(len(p.latencies))/p.elapsed.Seconds())/(float64(len(b.latencies))/b.elapsed.Seconds())))
+			x := (float64(len(p.latencies)) / p.elapsed.Seconds()) / (float64(len(b.latencies)) / b.elapsed.Seconds())
+			rounds = append(rounds, x)
+			shown = append(shown, fmt.Sprintf("%.2f", x))
 		}
+		slices.Sort(rounds)
 		cpu := "n/a"
 		if r.cpu > 0 && base.cpu > 0 {
 			cpu = fmt.Sprintf("%.2f×", (r.cpu/float64(len(r.latencies)))/(base.cpu/float64(len(base.latencies))))
 		}
-		fmt.Fprintf(out, "| `%s` | %.2f× | %.2f× | %.2f× | %s | %s |\n", t, r.rps()/base.rps(),
+		fmt.Fprintf(out, "| `%s` | %.2f× | %.2f× | %.2f× | %s | %s (%.2f) |\n", t, r.rps()/base.rps(),
 			ratio(pct(r.latencies, .5), pct(base.latencies, .5)), ratio(pct(r.latencies, .99), pct(base.latencies, .99)),
-			cpu, strings.Join(rounds, ", "))
+			cpu, strings.Join(shown, ", "), median(rounds))
 	}
+}
+
+// median of sorted values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func ratio(a, b time.Duration) float64 {

@@ -58,6 +58,7 @@ type Actor struct {
 	Name    string
 	OrgID   int64
 	OrgKind OrgKind
+	OrgName string
 	Roles   []Role
 	// System is the operator at the command line (zhicheng user add, demo loading): the
 	// authorization table lets it do anything. Only cmd/ and the demo loader set it; no

@@ -463,7 +463,7 @@ func (s *Accounts) Actor(ctx context.Context, userID int64) (model.Actor, error)
 		if err != nil {
 			return err
 		}
-		a = model.Actor{UserID: u.ID, Name: u.Name, OrgID: u.OrgID, OrgKind: org.Kind, Roles: u.Roles}
+		a = model.Actor{UserID: u.ID, Name: u.Name, OrgID: u.OrgID, OrgKind: org.Kind, OrgName: org.Name, Roles: u.Roles}
 		return nil
 	})
 	return a, err

@@ -66,8 +66,10 @@ func New(cfg Config, svc *service.Services, db *store.DB, log *slog.Logger) (*Se
 	}
 	sm := scs.New()
 	sm.Store = db.Sessions()
-	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = 2 * time.Hour
+	// An absolute lifetime of a working day, and no idle timeout: with an idle timeout scs
+	// rewrites the session row on every request (BENCHMARKS.md: ~19 % of the CPU of a page
+	// and one fsync per request on SQLite's single writer).
+	sm.Lifetime = 10 * time.Hour
 	sm.Cookie.Name = "zc_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -88,10 +90,24 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	var h http.Handler = s.mux
 	h = s.sessions.LoadAndSave(s.withActor(h))
+	h = withoutSession(s.mux, h)
 	h = cop.Handler(h)
 	h = securityHeaders(s.cfg, h)
 	h = s.observe(h)
 	return h
+}
+
+// withoutSession serves static files, health checks and metrics straight from the mux: they
+// need no session, and loading one for each would cost a database read per file.
+func withoutSession(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/metrics" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type actorKey struct{}

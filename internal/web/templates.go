@@ -12,6 +12,7 @@ import (
 
 	"zhicheng/internal/authz"
 	"zhicheng/internal/model"
+	"zhicheng/internal/rules"
 )
 
 // templates holds one parsed template set per page (layout + partials + the page), all
@@ -32,6 +33,24 @@ var funcs = template.FuncMap{
 	"unitTypeLabel": func(t model.UnitType) string { return t.Label() },
 	"indent":        func(depth int) string { return strings.Repeat("　", depth) },
 	"join":          strings.Join,
+	// Plans and the calendar (R-CAL-01, R-CAL-04): instants shown in Shanghai as the
+	// notices write them, "24:00" for the end of a day.
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(shanghai()).Format("2006-01-02")
+	},
+	"span": func(w model.PlanWindow) string {
+		return rules.FormatStart(w.Start) + " 至 " + rules.FormatEnd(w.End)
+	},
+	"formatEnd":    rules.FormatEnd,
+	"windowLabel":  func(k model.WindowKind) string { return k.Label() },
+	"scopeLabel":   func(s model.Scope) string { return s.Label() },
+	"appTypeLabel": func(t model.AppType) string { return t.Label() },
+	"rankLabel":    rankLabel,
+	"weekday":      func(d rules.Date) string { return weekdayNames[d.Weekday()] },
+	"fileSize":     fileSize,
 }
 
 func shanghai() *time.Location {
@@ -89,6 +108,12 @@ var navItems = []struct {
 	perm        authz.Permission
 }{
 	{"/home", "工作台", authz.SignedIn},
+	{"/plans", "评审计划", authz.Public},
+	{"/office/plans", "计划管理", authz.ManagePlans},
+	{"/office/calendar", "工作日历", authz.ManagePlans},
+	{"/office/blacklist", "黑名单", authz.ManagePlans},
+	{"/office/entrustments", "委托函审批", authz.ManagePlans},
+	{"/entrustments", "委托函", authz.Entrust},
 	{"/admin/users", "账号管理", authz.ManageUsers},
 	{"/admin/orgs", "机构管理", authz.ViewOrgs},
 	{"/audit", "审计日志", authz.ViewAuditOrg},
@@ -103,11 +128,7 @@ func (s *Server) page(r *http.Request, a model.Actor, title string) Page {
 			p.Nav = append(p.Nav, NavItem{Href: n.href, Label: n.label, Active: strings.HasPrefix(r.URL.Path, n.href)})
 		}
 	}
-	if !a.Anonymous() {
-		if o, err := s.svc.Orgs.Get(r.Context(), a, a.OrgID); err == nil {
-			p.OrgName = o.Name
-		}
-	}
+	p.OrgName = a.OrgName
 	return p
 }
 
