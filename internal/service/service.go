@@ -45,6 +45,7 @@ type Services struct {
 	Blacklist    *Blacklist
 	Entrustments *Entrustments
 	Reset        *Reset
+	Applications *Applications
 }
 
 // New returns the use cases over deps.
@@ -59,7 +60,7 @@ func New(d Deps) *Services {
 		d.Password = auth.DefaultParams()
 	}
 	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
-		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}}
+		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: &Applications{d}}
 }
 
 // Shanghai is where every date of the procedure is read (R-CAL-01).
