@@ -23,7 +23,7 @@ type Config struct {
 	Addr         string // listen address
 	DataDir      string // embedded default: SQLite file, key file, evidence files
 	Database     string // postgres://… URL; empty = SQLite in DataDir
-	Blobs        string // evidence storage: a directory, or s3://bucket (later issues)
+	Blobs        string // evidence storage: a directory, or s3://ACCESS:SECRET@host:port/bucket
 	BaseURL      string
 	KeyFile      string // personal-data key; default DataDir/pii.key (created on first start)
 	Key          string // or the key itself (64 hex chars), e.g. from a secret store
@@ -53,7 +53,7 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindCommon(fs)
 	fs.StringVar(&c.Addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "监听地址")
-	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储目录，默认 <数据目录>/blobs")
+	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储：目录或 s3://…（s3://ACCESS:SECRET@主机:端口/桶?secure=false，密钥也可放在 ZHICHENG_S3_ACCESS_KEY / ZHICHENG_S3_SECRET_KEY），默认 <数据目录>/blobs")
 	fs.StringVar(&c.BaseURL, "base-url", env("ZHICHENG_BASE_URL", ""), "对外访问地址，如 https://zc.example.gov.cn（https 时启用 Secure Cookie 与 HSTS）")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHICHENG_METRICS_TOKEN", ""), "访问 /metrics 所需的令牌（留空则不校验，请在网络层限制访问）")
 	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
@@ -134,7 +134,7 @@ func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, ser
 	if c.Blobs == "" {
 		c.Blobs = filepath.Join(c.DataDir, "blobs")
 	}
-	blobs, err := blob.NewDisk(c.Blobs)
+	blobs, err := blob.Open(ctx, c.Blobs)
 	if err != nil {
 		db.Close()
 		return nil, deps, err

@@ -43,6 +43,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB, m.Services = db, service.New(deps)
+	// A Put cut short by a crash leaves a temporary file; none is in use an hour later.
+	if c, ok := deps.Blobs.(interface{ CleanTemp(time.Duration) error }); ok {
+		if err := c.CleanTemp(time.Hour); err != nil {
+			m.Log.Warn("clean temporary evidence files", "err", err)
+		}
+	}
 	if _, err := m.Services.Calendar.SeedIfEmpty(ctx); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 // Package blob stores evidence bytes by their SHA-256: the same file is stored once, a
 // reference can be verified against its content, and nothing half-written is ever visible
-// under a name (write to a temporary file, fsync, rename, fsync the directory).
+// under a name. Disk writes a temporary file, fsyncs, renames and fsyncs the directory; S3
+// hashes into a local temporary file and uploads only complete, confirmed objects.
 package blob
 
 import (
@@ -10,9 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"time"
 )
 
 // Ref names stored bytes.
@@ -28,6 +32,43 @@ var ErrTooLarge = errors.New("blob: content exceeds the size limit")
 var ErrNotFound = errors.New("blob: not found")
 
 var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Store is what Open returns: Disk or S3.
+type Store interface {
+	// Put streams r into the store, refusing more than limit bytes (ErrTooLarge) without
+	// buffering them in memory; it returns once the bytes are durable.
+	Put(ctx context.Context, r io.Reader, limit int64) (Ref, error)
+	// Open returns the bytes stored under sha, or ErrNotFound.
+	Open(ctx context.Context, sha string) (io.ReadCloser, error)
+	// CleanTemp removes temporary files older than olderThan, left by a process that died
+	// in the middle of a Put. Run it at start-up.
+	CleanTemp(olderThan time.Duration) error
+}
+
+// Open returns the store at location: a directory path, or an S3 bucket as
+// s3://ACCESS:SECRET@host:port/bucket?secure=false (secure defaults to true, i.e. https).
+// Without credentials in the URL, ZHICHENG_S3_ACCESS_KEY and ZHICHENG_S3_SECRET_KEY are
+// used, so the secret need not appear in a command line.
+func Open(ctx context.Context, location string) (Store, error) {
+	if location == "" {
+		return nil, errors.New("blob: no storage location")
+	}
+	scheme, _, found := strings.Cut(location, "://")
+	if !found {
+		return NewDisk(location)
+	}
+	switch strings.ToLower(scheme) {
+	case "s3":
+		return openS3URL(ctx, location)
+	case "file":
+		u, err := url.Parse(location)
+		if err != nil || u.Path == "" {
+			return nil, fmt.Errorf("blob: invalid location %q", location)
+		}
+		return NewDisk(u.Path)
+	}
+	return nil, fmt.Errorf("blob: unsupported location scheme %q (want a directory or s3://…)", scheme)
+}
 
 // Disk stores blobs under a directory as ab/cd/<sha256>.
 type Disk struct{ dir string }
@@ -73,6 +114,9 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 	}
 	ref := Ref{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
 	final := d.path(ref.SHA256)
+	// A new ab/ or ab/cd/ directory is itself an entry in its parent: sync those too.
+	_, statErr := os.Stat(filepath.Dir(final))
+	newDirs := errors.Is(statErr, os.ErrNotExist)
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return Ref{}, fmt.Errorf("create blob directory: %w", err)
 	}
@@ -81,11 +125,53 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 	}
 	done = true
 	// The rename is durable only once the directory entry is on disk.
-	if dir, err := os.Open(filepath.Dir(final)); err == nil {
-		dir.Sync()
-		dir.Close()
+	dirs := []string{filepath.Dir(final)}
+	if newDirs {
+		dirs = append(dirs, filepath.Dir(dirs[0]), d.dir)
+	}
+	for _, dir := range dirs {
+		if err := syncDir(dir); err != nil {
+			return Ref{}, fmt.Errorf("sync blob directory: %w", err)
+		}
 	}
 	return ref, nil
+}
+
+func syncDir(path string) error {
+	dir, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = dir.Sync()
+	return errors.Join(err, dir.Close())
+}
+
+// CleanTemp removes files under tmp/ older than olderThan: what a process killed in the
+// middle of a Put left behind. Nothing under the final layout is ever partial.
+func (d *Disk) CleanTemp(olderThan time.Duration) error {
+	return cleanDir(filepath.Join(d.dir, "tmp"), olderThan)
+}
+
+func cleanDir(dir string, olderThan time.Duration) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("clean temporary blobs: %w", err)
+	}
+	cutoff := time.Now().Add(-olderThan)
+	var errs []error
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || !info.ModTime().Before(cutoff) {
+			continue // gone already, not ours, or possibly still being written
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("clean temporary blobs: %w", err)
+	}
+	return nil
 }
 
 // Open returns the bytes of a stored blob.

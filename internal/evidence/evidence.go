@@ -1,6 +1,8 @@
 // Package evidence decides whether uploaded bytes are acceptable evidence (R-APP-01): JPG,
-// JPEG or PDF judged by content, never by name, at most 2 MiB, and not corrupt. It does no
-// storage; callers store accepted bytes through internal/blob.
+// JPEG or PDF judged by content, never by name, at most 2 MiB, and not corrupt; and it turns
+// several ordered images into one PDF (R-APP-02). Accept and CombineImages stream the upload
+// into a bounded temporary file, validate it completely, and only then hand it to a blob
+// store, so nothing invalid is ever referenced.
 package evidence
 
 import (
@@ -22,13 +24,18 @@ const (
 	JPEG Kind = "image/jpeg"
 )
 
-func refuse(msg string) error {
-	return &model.Error{Kind: model.KindInvalid, Rule: "R-APP-01", Field: "file", Message: msg,
-		Fix: "请上传 JPG、JPEG 或 PDF 格式、不超过 2 MB 的清晰文件；多张图片可合并为一个 PDF"}
+const defaultFix = "请上传 JPG、JPEG 或 PDF 格式、不超过 2 MB 的清晰文件；多张图片可合并为一个 PDF"
+
+func refuse(msg string) error { return refuseFix(msg, defaultFix) }
+
+func refuseFix(msg, fix string) error {
+	return &model.Error{Kind: model.KindInvalid, Rule: "R-APP-01", Field: "file", Message: msg, Fix: fix}
 }
 
 // Check inspects the whole file (at most MaxSize bytes, which the caller has bounded while
-// reading) and returns its kind or a refusal naming the reason.
+// reading) and returns its kind or a refusal naming the reason. It is the light check of
+// small in-memory files (entrustment letters); evidence uploads go through Accept, which
+// also validates PDF structure with pdfcpu.
 func Check(data []byte) (Kind, error) {
 	switch {
 	case len(data) == 0:
@@ -39,22 +46,22 @@ func Check(data []byte) (Kind, error) {
 		return checkPDF(data)
 	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
 		if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
-			return "", refuse("JPG 图片已损坏或不完整，无法打开")
+			return "", refuse(msgCorruptJPEG)
 		}
 		return JPEG, nil
-	case bytes.HasPrefix(data, []byte("\x89PNG")):
-		return "", refuse("这是 PNG 图片（与扩展名无关，系统按文件内容识别），不是 JPG/JPEG/PDF")
 	}
-	return "", refuse("文件内容不是 JPG、JPEG 或 PDF（系统按文件内容识别格式，改扩展名无效）")
+	if name := formatName(data); name != "" {
+		return "", refuseFix(disguised(name), disguisedFix(name))
+	}
+	return "", refuse(msgUnknown)
 }
 
 // checkPDF accepts a PDF whose header and end-of-file marker are both present: a
-// truncated upload loses its trailer. (Full structural validation with pdfcpu comes with
-// the evidence uploads of the application form.)
+// truncated upload loses its trailer.
 func checkPDF(data []byte) (Kind, error) {
 	tail := data[max(0, len(data)-1024):]
 	if !bytes.Contains(tail, []byte("%%EOF")) || !bytes.Contains(data, []byte("startxref")) {
-		return "", refuse("PDF 文件不完整或已损坏（缺少文件结尾），请重新导出后上传")
+		return "", refuse(msgTruncatedPDF)
 	}
 	return PDF, nil
 }
