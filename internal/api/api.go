@@ -30,10 +30,14 @@ type Route struct {
 // API holds the handlers' dependencies.
 type API struct {
 	svc *service.Services
+	// now is the clock for what the API computes itself at request time: the state of a
+	// plan's windows and the default "today" of an eligibility check. The use cases keep
+	// their own clock.
+	now func() time.Time
 }
 
 // New returns the API over the services.
-func New(svc *service.Services) *API { return &API{svc: svc} }
+func New(svc *service.Services) *API { return &API{svc: svc, now: time.Now} }
 
 // writeJSON writes v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -33,5 +33,30 @@ func (x *API) Routes() []Route {
 
 		{"GET", "/api/v1/audit", authz.ViewAuditOrg, x.auditList},
 		{"GET", "/api/v1/audit/verify", authz.ViewAudit, x.auditVerify},
+
+		{"GET", "/api/v1/plans", authz.Public, x.planList},
+		{"POST", "/api/v1/plans", authz.ManagePlans, x.planCreate},
+		{"POST", "/api/v1/plans/from-preset", authz.ManagePlans, x.planFromPreset},
+		{"GET", "/api/v1/plans/{id}", authz.Public, x.planShow},
+		{"PUT", "/api/v1/plans/{id}", authz.ManagePlans, x.planUpdate},
+		{"POST", "/api/v1/plans/{id}/copy", authz.ManagePlans, x.planCopy},
+		{"GET", "/api/v1/plans/{id}/reset", authz.ManagePlans, x.resetPreview},
+		{"POST", "/api/v1/plans/{id}/reset", authz.ResetPlan, x.resetExecute},
+		{"GET", "/api/v1/presets", authz.ManagePlans, x.presetList},
+
+		{"GET", "/api/v1/calendar", authz.Public, x.calendarShow},
+		{"PUT", "/api/v1/calendar/{year}", authz.ManagePlans, x.calendarSetYear},
+		{"GET", "/api/v1/workdays", authz.Public, x.workdays},
+
+		{"POST", "/api/v1/eligibility", authz.SignedIn, x.eligibility},
+
+		{"GET", "/api/v1/blacklist", authz.ManagePlans, x.blacklistList},
+		{"POST", "/api/v1/blacklist", authz.ManagePlans, x.blacklistAdd},
+		{"POST", "/api/v1/blacklist/{id}/lift", authz.ManagePlans, x.blacklistLift},
+
+		{"GET", "/api/v1/entrustments", authz.SignedIn, x.entrustmentList},
+		{"POST", "/api/v1/entrustments", authz.Entrust, x.entrustmentSubmit},
+		{"POST", "/api/v1/entrustments/{id}/decision", authz.ManagePlans, x.entrustmentDecide},
+		{"GET", "/api/v1/entrustments/{id}/letter", authz.SignedIn, x.entrustmentLetter},
 	}
 }

@@ -6,8 +6,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"time"
 
 	"zhicheng/internal/model"
@@ -156,10 +160,82 @@ func Load(ctx context.Context, db *store.DB, svc *service.Services, now time.Tim
 	}
 	open := presets.OpenToday(now)
 	open.CommitteeID = ids["pw_rl"]
-	if _, err := svc.Plans.Create(ctx, sys, open); err != nil {
+	openID, err := svc.Plans.Create(ctx, sys, open)
+	if err != nil {
 		return false, fmt.Errorf("demo open plan: %w", err)
 	}
+	if err := submitExample(ctx, db, svc, openID); err != nil {
+		return false, fmt.Errorf("demo application: %w", err)
+	}
 	return true, nil
+}
+
+// submitExample has applicant2 fill in the example application, upload a scan for every
+// slot, sign the pledge and submit, so that the unit's reviewers see an application arriving.
+// applicant1 keeps an empty start, to walk the form from the beginning.
+func submitExample(ctx context.Context, db *store.DB, svc *service.Services, planID int64) error {
+	var uid int64
+	err := db.View(ctx, func(q *store.Q) (err error) {
+		c, err := q.CredentialsByLogin(ctx, "applicant2", "")
+		uid = c.UserID
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a, err := svc.Accounts.Actor(ctx, uid)
+	if err != nil {
+		return err
+	}
+	id, err := svc.Applications.Start(ctx, a, planID)
+	if err != nil {
+		return err
+	}
+	v, err := svc.Applications.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	version, err := svc.Applications.Save(ctx, a, id, v.App.Version, ExampleForm(v.Plan.Year))
+	if err != nil {
+		return err
+	}
+	v, err = svc.Applications.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	for i, slot := range v.Slots {
+		if _, version, err = svc.Applications.Upload(ctx, a, id, version, slot.Key, slot.Label+".jpg", bytes.NewReader(scan(i))); err != nil {
+			return fmt.Errorf("upload %s: %w", slot.Key, err)
+		}
+	}
+	if err := svc.Applications.Sign(ctx, a, id, a.Name); err != nil {
+		return err
+	}
+	v, err = svc.Applications.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	_, err = svc.Applications.Submit(ctx, a, id, v.App.Version)
+	return err
+}
+
+// scan is a small stand-in for a scanned page: a JPEG of a light page with a coloured band,
+// different for each slot so that every file is its own.
+func scan(i int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 420, 594))
+	band := color.RGBA{uint8(40 + i*37%200), uint8(90 + i*53%150), uint8(160 + i*29%90), 255}
+	for y := 0; y < 594; y++ {
+		for x := 0; x < 420; x++ {
+			c := color.RGBA{250, 250, 246, 255}
+			if y > 40 && y < 90 || (y > 140 && y%24 < 3 && x > 40 && x < 380) {
+				c = band
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, &jpeg.Options{Quality: 70})
+	return b.Bytes()
 }
 
 // idNumber makes the i-th demo ID number: region 620102 (兰州市城关区), a birth date spread

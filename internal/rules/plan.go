@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,7 +101,13 @@ func validateWindows(ws []model.PlanWindow) model.Errors {
 		}
 		byKind[w.Kind] = w
 		if err := PlanWindow(w).Validate(); err != nil {
-			if e, ok := model.AsError(err); ok {
+			var list model.Errors
+			if errors.As(err, &list) {
+				for _, e := range list {
+					e.Field = "window_" + string(w.Kind)
+					errs = append(errs, e)
+				}
+			} else if e, ok := model.AsError(err); ok {
 				e.Field = "window_" + string(w.Kind)
 				errs = append(errs, e)
 			}

@@ -87,7 +87,11 @@ func addBlacklist(ctx context.Context, q *store.Q, d Deps, a model.Actor, in Bla
 	if err != nil {
 		return 0, fmt.Errorf("encrypt id number: %w", err)
 	}
-	until := in.Start.In(rules.Shanghai()).AddDate(in.Years, 0, 0)
+	// The term's last day is the same date N years on (rules.BlacklistEnd, inclusive); the
+	// stored instant is the end of that day.
+	start := in.Start.In(rules.Shanghai())
+	last := rules.BlacklistEnd(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC), in.Years)
+	until := rules.DayEnd(last.Year(), last.Month(), last.Day())
 	id, err := q.AddBlacklist(ctx, store.BlacklistEntry{
 		IDNumberIndex: d.Keys.BlindIndex(ctxIDNumber, in.IDNumber), IDNumberEnc: enc, IDNumberMasked: pii.MaskIDNumber(in.IDNumber),
 		Name: in.Name, Reason: in.Reason, Source: in.Source, PlanID: in.PlanID, OrgID: in.OrgID,
@@ -99,7 +103,7 @@ func addBlacklist(ctx context.Context, q *store.Q, d Deps, a model.Actor, in Bla
 	e := event(a, "blacklist.add", "blacklist", id)
 	e.Reason = in.Reason
 	e.Detail = detail(map[string]any{"name": in.Name, "id_number": pii.MaskIDNumber(in.IDNumber), "source": in.Source,
-		"plan_id": in.PlanID, "org_id": in.OrgID, "until": until.Format("2006-01-02")})
+		"plan_id": in.PlanID, "org_id": in.OrgID, "until": last.Format("2006-01-02")})
 	_, err = q.Audit(ctx, e)
 	return id, err
 }
@@ -147,9 +151,14 @@ func inForce(ctx context.Context, q *store.Q, d Deps, idNumber string, now time.
 	for _, e := range entries {
 		if e.Lifted.IsZero() && now.Before(e.Until) {
 			return &model.Error{Kind: model.KindForbidden, Rule: "R-ELG-04", Field: "id_number",
-				Message: fmt.Sprintf("您已被列入职称申报失信黑名单（%s），期限至 %s", e.Source, e.Until.In(rules.Shanghai()).Format("2006-01-02")),
+				Message: fmt.Sprintf("您已被列入职称申报失信黑名单（%s），期限至 %s", e.Source, lastDay(e.Until)),
 				Fix:     "黑名单期满后方可注册和申报；如有异议请联系职改办"}
 		}
 	}
 	return nil
+}
+
+// lastDay is the date of the last day of a term whose end instant is exclusive.
+func lastDay(until time.Time) string {
+	return until.Add(-time.Millisecond).In(rules.Shanghai()).Format("2006-01-02")
 }

@@ -101,3 +101,7 @@ func (q *Q) blacklist(ctx context.Context, tail string, args ...any) ([]Blacklis
 	}
 	return out, rows.Err()
 }
+
+// LastDay is the last instant inside the term: Until is exclusive, people read the date
+// of the last day ("期限至").
+func (e BlacklistEntry) LastDay() time.Time { return e.Until.Add(-time.Millisecond) }

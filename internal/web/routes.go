@@ -46,6 +46,37 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/admin/orgs/{id}", authz.ManageOrgs, s.orgEdit)
 	s.handle("POST", "/admin/orgs/{id}", authz.ManageOrgs, s.orgUpdate)
 
+	// Plans are public (R-PUB-01); the office configures them, the calendar, the blacklist
+	// and entrustments, and its leader runs the test-period reset (R-CAL-03).
+	s.handle("GET", "/plans", authz.Public, s.planList)
+	s.handle("GET", "/plans/{id}", authz.Public, s.planShow)
+	s.handle("GET", "/office/plans", authz.ManagePlans, s.planManage)
+	s.handle("GET", "/office/plans/new", authz.ManagePlans, s.planNew)
+	s.handle("POST", "/office/plans", authz.ManagePlans, s.planCreate)
+	s.handle("POST", "/office/plans/preset", authz.ManagePlans, s.planCreatePreset)
+	s.handle("GET", "/office/plans/{id}/edit", authz.ManagePlans, s.planEdit)
+	s.handle("POST", "/office/plans/{id}", authz.ManagePlans, s.planUpdate)
+	s.handle("POST", "/office/plans/{id}/copy", authz.ManagePlans, s.planCopy)
+	s.handle("GET", "/office/plans/{id}/reset", authz.ManagePlans, s.resetPreview)
+	s.handle("POST", "/office/plans/{id}/reset", authz.ResetPlan, s.resetExecute)
+
+	s.handle("GET", "/office/calendar", authz.ManagePlans, s.calendarShow)
+	s.handle("GET", "/office/calendar/{year}", authz.ManagePlans, s.calendarEdit)
+	s.handle("POST", "/office/calendar/{year}", authz.ManagePlans, s.calendarSave)
+
+	s.handle("GET", "/office/blacklist", authz.ManagePlans, s.blacklistList)
+	s.handle("POST", "/office/blacklist", authz.ManagePlans, s.blacklistAdd)
+	s.handle("POST", "/office/blacklist/{id}/lift", authz.ManagePlans, s.blacklistLift)
+
+	// Entrustment letters (R-ELG-05): the office decides, a unit uploads its own; each side
+	// has its own routes so that the table states exactly who may use which.
+	s.handle("GET", "/office/entrustments", authz.ManagePlans, s.entrustmentList)
+	s.handle("POST", "/office/entrustments/{id}/decide", authz.ManagePlans, s.entrustmentDecide)
+	s.handle("GET", "/office/entrustments/{id}/letter", authz.ManagePlans, s.entrustmentLetter)
+	s.handle("GET", "/entrustments", authz.Entrust, s.entrustmentNew)
+	s.handle("POST", "/entrustments", authz.Entrust, s.entrustmentSubmit)
+	s.handle("GET", "/entrustments/{id}/letter", authz.Entrust, s.entrustmentLetter)
+
 	s.handle("GET", "/audit", authz.ViewAuditOrg, s.auditList)
 	s.handle("POST", "/audit/verify", authz.ViewAudit, s.auditVerify)
 }
