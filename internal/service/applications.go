@@ -19,7 +19,23 @@ import (
 
 // Applications owns an applicant's application: the draft, its evidence, the pre-submit
 // check, the integrity pledge and submission (SPEC §4, R-APP-*, R-ELG-10).
-type Applications struct{ d Deps }
+type Applications struct {
+	d Deps
+	// checks bounds how many uploads are checked at once: decoding a large JPEG takes memory
+	// in proportion to its pixels, and at the deadline thousands arrive together. Uploads
+	// beyond the bound wait (streaming to disk is cheap; decoding is not).
+	checks chan struct{}
+}
+
+// acquire waits for a check slot, or for the request to end.
+func (s *Applications) acquire(ctx context.Context) (func(), error) {
+	select {
+	case s.checks <- struct{}{}:
+		return func() { <-s.checks }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
 
 // PledgeVersion names the wording of the integrity pledge shown to applicants (R-APP-03).
 // Change it whenever PledgeText changes, so that each signature records what was signed.
@@ -35,7 +51,6 @@ type View struct {
 	Level      model.Level
 	Slots      []model.Slot
 	Evidence   []store.Evidence
-	Duplicates []store.Duplicate
 }
 
 // Files returns the live files of a slot, in order.
@@ -194,11 +209,29 @@ func (s *Applications) fill(ctx context.Context, q *store.Q, v *View) (err error
 	}
 	v.Level, _ = v.Plan.Level(v.App.Form.Basics.LevelCode)
 	v.Slots = v.App.Form.Slots(v.Plan)
-	if v.Evidence, err = q.EvidenceOf(ctx, v.App.ID); err != nil {
-		return err
-	}
-	v.Duplicates, err = q.DuplicatesOf(ctx, v.App.ID)
+	v.Evidence, err = q.EvidenceOf(ctx, v.App.ID)
 	return err
+}
+
+// DuplicatesForReview lists the application's files that other applicants' applications
+// also carry — a fraud signal for reviewers (never shown to the applicant, whom it would tell
+// about someone else's application). The unit the application went through and the office
+// may see it; the review chain's departments join with the review workflow.
+func (s *Applications) DuplicatesForReview(ctx context.Context, a model.Actor, id int64) ([]store.Duplicate, error) {
+	var out []store.Duplicate
+	err := s.d.DB.View(ctx, func(q *store.Q) error {
+		app, err := q.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		unitReviewer := authz.Allowed(a, authz.ReviewUnit) && app.OrgID == a.OrgID
+		if !unitReviewer && !authz.Allowed(a, authz.OfficeWork) {
+			return fmt.Errorf("application %d: %w", id, model.ErrNotFound)
+		}
+		out, err = q.DuplicatesOf(ctx, id)
+		return err
+	})
+	return out, err
 }
 
 // Save replaces the working copy of the form if nobody saved since version v (two tabs
@@ -266,7 +299,12 @@ func (s *Applications) Upload(ctx context.Context, a model.Actor, id, v int64, s
 	if !ok {
 		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
 	}
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return store.Evidence{}, 0, err
+	}
 	acc, err := evidence.Accept(ctx, s.d.Blobs, r)
+	release()
 	if err != nil {
 		return store.Evidence{}, 0, err
 	}
@@ -672,7 +710,12 @@ func (s *Applications) UploadImages(ctx context.Context, a model.Actor, id, v in
 	if _, ok := findSlot(view.Slots, slot); !ok {
 		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
 	}
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return store.Evidence{}, 0, err
+	}
 	acc, err := evidence.CombineImages(ctx, s.d.Blobs, images)
+	release()
 	if err != nil {
 		return store.Evidence{}, 0, err
 	}

@@ -132,9 +132,18 @@ func TestR_APP_01_uploadsIntoSlots(t *testing.T) {
 		if _, _, err := f.svc.Applications.Upload(ctx, f2, id2, v2.App.Version, slot.Key, "x.jpg", bytes.NewReader(jpegBytes(t))); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = f.svc.Applications.Get(ctx, f.applicant, id)
-		if len(got.Duplicates) != 1 || got.Duplicates[0].OtherAppID != id2 {
-			t.Fatalf("duplicate evidence not flagged: %+v", got.Duplicates)
+		reviewer := f.user(t, f.unitA, "unitreviewer", model.RoleHandler)
+		dups, err := f.svc.Applications.DuplicatesForReview(ctx, reviewer, id)
+		if err != nil || len(dups) != 1 || dups[0].OtherAppID != id2 {
+			t.Fatalf("duplicate evidence not flagged to the unit: %+v %v", dups, err)
+		}
+		// Not to the applicant, nor to another unit's reviewer.
+		if _, err := f.svc.Applications.DuplicatesForReview(ctx, f.applicant, id); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("applicant sees duplicate hints: %v", err)
+		}
+		otherReviewer := f.user(t, f.unitB, "unitbreviewer", model.RoleHandler)
+		if _, err := f.svc.Applications.DuplicatesForReview(ctx, otherReviewer, id); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("another unit sees duplicate hints: %v", err)
 		}
 	})
 }

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/authz"
 	"zhicheng/internal/blob"
+	"zhicheng/internal/chsi"
 	"zhicheng/internal/model"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/store"
@@ -33,6 +35,7 @@ type Deps struct {
 	Password auth.Params // argon2id cost; tests lower it
 	Now      func() time.Time
 	Log      *slog.Logger
+	CHSI     chsi.Verifier // 同步学信网; nil: the sync is unavailable and the proofs are asked for
 }
 
 // Services groups the use cases by what they own.
@@ -60,7 +63,7 @@ func New(d Deps) *Services {
 		d.Password = auth.DefaultParams()
 	}
 	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
-		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: &Applications{d}}
+		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: &Applications{d: d, checks: make(chan struct{}, 2*runtime.NumCPU())}}
 }
 
 // Shanghai is where every date of the procedure is read (R-CAL-01).
