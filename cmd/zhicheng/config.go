@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/blob"
+	"zhicheng/internal/chsi"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -30,6 +32,11 @@ type Config struct {
 	MetricsToken string
 	Demo         bool
 	LogFormat    string // text or json
+	// CHSI is the education-records verifier behind [同步学信网]: "simulated" (the default,
+	// made-up records for the demo), "off", or the https:// URL of the province's gateway,
+	// called with the bearer token CHSIToken (ZHICHENG_CHSI_TOKEN only, never a flag).
+	CHSI      string
+	CHSIToken string
 
 	passwordCost auth.Params // zero: the production default; tests make hashing cheap
 }
@@ -57,6 +64,39 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", env("ZHICHENG_BASE_URL", ""), "对外访问地址，如 https://zc.example.gov.cn（https 时启用 Secure Cookie 与 HSTS）")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHICHENG_METRICS_TOKEN", ""), "访问 /metrics 所需的令牌（留空则不校验，请在网络层限制访问）")
 	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
+	fs.StringVar(&c.CHSI, "chsi", env("ZHICHENG_CHSI", "simulated"), "学历核验（同步学信网）：simulated 为演示用模拟库，off 为不接入，或省政务数据共享交换平台接口的 https:// 地址（令牌放在 ZHICHENG_CHSI_TOKEN）")
+	c.CHSIToken = os.Getenv("ZHICHENG_CHSI_TOKEN")
+}
+
+// verifier builds the education-records verifier named by CHSI; nil for "off". Empty (the
+// commands that do not bind --chsi, and tests) is the simulated registry, without the log line.
+func (c *Config) verifier(log *slog.Logger) (chsi.Verifier, error) {
+	v := strings.TrimSpace(c.CHSI)
+	switch {
+	case v == "":
+		return chsi.NewSimulated(), nil
+	case v == "simulated":
+		if c.Demo {
+			log.Info("education records (同步学信网): simulated registry", "chsi", v)
+		} else {
+			// It "verifies" any well-formed number for anyone: fine for a demo, not for real applications.
+			log.Warn("education records (同步学信网): simulated registry of made-up records; set --chsi to the gateway URL, or off, for real applications", "chsi", v)
+		}
+		return chsi.NewSimulated(), nil
+	case v == "off":
+		log.Info("education records (同步学信网): not connected; applicants upload the proofs", "chsi", v)
+		return nil, nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("--chsi / ZHICHENG_CHSI：应为 simulated、off 或 https:// 开头的接口地址")
+	}
+	if c.CHSIToken == "" {
+		log.Warn("education records (同步学信网): gateway without ZHICHENG_CHSI_TOKEN", "chsi", u.Redacted())
+	} else {
+		log.Info("education records (同步学信网): gateway", "chsi", u.Redacted())
+	}
+	return chsi.NewHTTP(v, c.CHSIToken, nil), nil
 }
 
 func (c *Config) dsn() string {
@@ -116,6 +156,10 @@ func (c *Config) open(ctx context.Context, log *slog.Logger) (*store.DB, *servic
 // openDeps opens and migrates the database and returns the services' dependencies.
 func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, service.Deps, error) {
 	var deps service.Deps
+	verifier, err := c.verifier(log)
+	if err != nil {
+		return nil, deps, err
+	}
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, deps, fmt.Errorf("create data directory: %w", err)
 	}
@@ -139,5 +183,5 @@ func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, ser
 		db.Close()
 		return nil, deps, err
 	}
-	return db, service.Deps{DB: db, Blobs: blobs, Keys: keys, Log: log, Password: c.passwordCost}, nil
+	return db, service.Deps{DB: db, Blobs: blobs, Keys: keys, Log: log, Password: c.passwordCost, CHSI: verifier}, nil
 }

@@ -159,13 +159,12 @@ func applyRecord(e *model.Education, r chsi.Record, no string, q *store.Q) {
 	}
 	if e.Start.IsZero() && !r.Enrolled.IsZero() {
 		// Only where it keeps the span in order with a graduation the applicant typed.
-		if end, ok := e.Graduated.Last(); !ok || !r.Enrolled.IsZero() && enrolledBefore(r.Enrolled, end) {
+		start, _ := r.Enrolled.First()
+		if end, ok := e.Graduated.Last(); !ok || !start.After(end) {
 			e.Start = r.Enrolled
 		}
 	}
 }
-
-func enrolledBefore(d model.Date, end interface{ Before(u any) bool }) bool { return true }
 
 // certField is the field a sync refusal points at.
 func certField(e model.Education) string { return "education." + e.ID + ".certificate_no" }
@@ -176,7 +175,7 @@ func (s *Applications) canSync(e model.Education, no string, year int) error {
 	case "", model.EduDomestic:
 	default:
 		return &model.Error{Kind: model.KindInvalid, Rule: "R-ELG-10", Field: "education." + e.ID + ".kind",
-			Message: e.Kind.Label() + "不在学信网高等教育学历库中，无需同步",
+			Message: e.Kind.Label() + "不在学信网高等教育学历库中，无法同步",
 			Fix:     "请" + proofAction(e, no, year)}
 	}
 	if no == "" {
@@ -230,14 +229,17 @@ func proofAction(e model.Education, no string, year int) string {
 	}
 	switch p := e.Proof(); p {
 	case model.ProofRegistration:
-		return fmt.Sprintf("上传%s（可在学信网免费申请）并填写 12 位验证码（须在 %d 年 12 月 31 日前有效）", p.Label(), year)
+		return fmt.Sprintf("上传%s并填写 12 位验证码（须在 %d 年 12 月 31 日前有效）", p.Label(), year)
 	case model.ProofCertReport:
-		return "上传" + p.Label() + "（可在学信网免费申请）"
+		return "在学信网免费申请并上传" + p.Label()
 	case model.ProofStudentCard:
 		return "上传" + p.Label() + "等相关材料"
 	case model.ProofForeign, model.ProofHMT, model.ProofTechOnline:
 		return "上传" + p.Label()
 	default:
-		return "填写学历类别和毕业时间后，按提示上传学历证明材料"
+		if e.Kind == "" {
+			return "填写学历类别和毕业时间后，按提示上传相应的学历证明材料"
+		}
+		return "填写毕业时间后，按提示上传相应的学历证明材料"
 	}
 }
