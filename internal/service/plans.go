@@ -180,3 +180,23 @@ func (s *Plans) CheckWindow(p model.Plan, k model.WindowKind, now time.Time) err
 	}
 	return rules.PlanWindow(w).Check(now)
 }
+
+// CommitteeNames maps committee ids to names; public, as the notices name the committee of
+// each plan (R-PUB-01).
+func (s *Plans) CommitteeNames(ctx context.Context) (map[int64]string, error) {
+	var orgs []model.Org
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { orgs, err = q.Orgs(ctx); return err })
+	if err != nil {
+		return nil, fmt.Errorf("list committees: %w", err)
+	}
+	names := map[int64]string{}
+	for _, o := range orgs {
+		if o.Kind == model.OrgCommittee {
+			names[o.ID] = o.Name
+		}
+	}
+	return names, nil
+}
+
+// Now is the services' clock, for pages that show where a window stands.
+func (s *Plans) Now() time.Time { return s.d.Now() }

@@ -48,12 +48,12 @@ type planRow struct {
 	Committee string // the committee's name, where the viewer may see organisations
 }
 
-func planRows(ps []model.Plan, now time.Time) []planRow {
+func planRows(ps []model.Plan, committees map[int64]string, now time.Time) []planRow {
 	rows := make([]planRow, 0, len(ps))
 	for _, p := range ps {
 		w, ok := p.Window(model.WindowApply)
 		_, test := p.Window(model.WindowTest)
-		rows = append(rows, planRow{Plan: p, Apply: w, HasApply: ok, HasTest: test, Status: applyStatus(p, now)})
+		rows = append(rows, planRow{Plan: p, Apply: w, HasApply: ok, HasTest: test, Status: applyStatus(p, now), Committee: committees[p.CommitteeID]})
 	}
 	return rows
 }
@@ -69,6 +69,10 @@ func (s *Server) planList(w http.ResponseWriter, r *http.Request, a model.Actor)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "plans.html", &planListData{Page: s.page(r, a, "评审计划"), Plans: planRows(ps, time.Now())})
+	names, err := s.svc.Plans.CommitteeNames(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "plans.html", &planListData{Page: s.page(r, a, "评审计划"), Plans: planRows(ps, names, s.svc.Plans.Now())})
 	return nil
 }

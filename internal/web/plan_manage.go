@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"zhicheng/internal/model"
 )
@@ -28,18 +27,11 @@ func (s *Server) renderPlanManage(w http.ResponseWriter, r *http.Request, a mode
 	if err != nil {
 		return err
 	}
-	cs, err := s.committees(r, a)
+	names, err := s.svc.Plans.CommitteeNames(r.Context())
 	if err != nil {
 		return err
 	}
-	names := map[int64]string{}
-	for _, c := range cs {
-		names[c.ID] = c.Name
-	}
-	d.Plans = planRows(ps, time.Now())
-	for i := range d.Plans {
-		d.Plans[i].Committee = names[d.Plans[i].CommitteeID]
-	}
+	d.Plans = planRows(ps, names, s.svc.Plans.Now())
 	d.Page = s.page(r, a, "计划管理")
 	s.render(w, r, st, "plan_manage.html", d)
 	return nil

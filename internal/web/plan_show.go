@@ -143,10 +143,11 @@ func windowViews(p model.Plan, now time.Time) []windowView {
 
 type planShowData struct {
 	Page
-	Plan    model.Plan
-	Status  planStatus
-	Windows []windowView
-	Policy  []policyValue
+	Committee string
+	Plan      model.Plan
+	Status    planStatus
+	Windows   []windowView
+	Policy    []policyValue
 }
 
 // planShow is a plan's public page: levels, specialties, the timetable and the policy
@@ -160,8 +161,12 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request, a model.Actor)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	s.render(w, r, http.StatusOK, "plan_show.html", &planShowData{Page: s.page(r, a, p.Name), Plan: p, Status: applyStatus(p, now),
+	now := s.svc.Plans.Now()
+	names, err := s.svc.Plans.CommitteeNames(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "plan_show.html", &planShowData{Page: s.page(r, a, p.Name), Plan: p, Committee: names[p.CommitteeID], Status: applyStatus(p, now),
 		Windows: windowViews(p, now), Policy: policyValues(p.Policy)})
 	return nil
 }
