@@ -17,7 +17,9 @@ import (
 // verifierFunc lets a test put anything behind Deps.CHSI.
 type verifierFunc func(ctx context.Context, no, name string) (chsi.Record, error)
 
-func (f verifierFunc) Lookup(ctx context.Context, no, name string) (chsi.Record, error) { return f(ctx, no, name) }
+func (f verifierFunc) Lookup(ctx context.Context, no, name string) (chsi.Record, error) {
+	return f(ctx, no, name)
+}
 
 // newEduFixture is newAppFixture with the records service that verifier returns for it
 // (nil: none configured).
