@@ -46,11 +46,11 @@ const PledgeText = `本人郑重承诺：所填报的个人信息和上传的申
 
 // View is an application with what its pages need.
 type View struct {
-	App        model.Application
-	Plan       model.Plan
-	Level      model.Level
-	Slots      []model.Slot
-	Evidence   []store.Evidence
+	App      model.Application
+	Plan     model.Plan
+	Level    model.Level
+	Slots    []model.Slot
+	Evidence []store.Evidence
 }
 
 // Files returns the live files of a slot, in order.
