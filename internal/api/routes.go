@@ -58,5 +58,21 @@ func (x *API) Routes() []Route {
 		{"POST", "/api/v1/entrustments", authz.Entrust, x.entrustmentSubmit},
 		{"POST", "/api/v1/entrustments/{id}/decision", authz.ManagePlans, x.entrustmentDecide},
 		{"GET", "/api/v1/entrustments/{id}/letter", authz.SignedIn, x.entrustmentLetter},
+
+		{"GET", "/api/v1/pledge", authz.SignedIn, x.pledgeText},
+		{"GET", "/api/v1/applications", authz.Apply, x.applicationList},
+		{"POST", "/api/v1/applications", authz.Apply, x.applicationCreate},
+		{"GET", "/api/v1/applications/{id}", authz.Apply, x.applicationShow},
+		{"PUT", "/api/v1/applications/{id}/form", authz.Apply, x.applicationSaveForm},
+		{"POST", "/api/v1/applications/{id}/files", authz.Apply, x.applicationUpload},
+		{"GET", "/api/v1/applications/{id}/files/{file_id}", authz.Apply, x.applicationFile},
+		{"DELETE", "/api/v1/applications/{id}/files/{file_id}", authz.Apply, x.applicationRemoveFile},
+		{"PUT", "/api/v1/applications/{id}/slots/order", authz.Apply, x.applicationReorder},
+		{"POST", "/api/v1/applications/{id}/combine", authz.Apply, x.applicationCombine},
+		{"POST", "/api/v1/applications/{id}/education/{entry_id}/sync", authz.Apply, x.applicationSyncEducation},
+		{"GET", "/api/v1/applications/{id}/check", authz.Apply, x.applicationCheck},
+		{"POST", "/api/v1/applications/{id}/pledge", authz.Apply, x.applicationSign},
+		{"POST", "/api/v1/applications/{id}/submit", authz.Apply, x.applicationSubmit},
+		{"GET", "/api/v1/applications/{id}/versions", authz.Apply, x.applicationVersions},
 	}
 }
