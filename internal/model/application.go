@@ -33,11 +33,37 @@ const (
 	StatusWithdrawn AppStatus = "withdrawn" // 已撤回
 )
 
+// The review states up to the office's preliminary qualification review (SPEC §5). The
+// transitions between them, with roles, windows and guards, are rules.Transitions.
+// StatusSubmitted above is the unit-review state (单位审核中): a submitted application is with
+// its unit until the unit returns it, does not recommend it, or starts the publicity. Whether
+// the originals are being checked (查验原件, R-FLOW-05) is a fact of the case, not a state: the
+// application stays where it is, at its chain level, while they are.
+const (
+	StatusUnitPublicity  AppStatus = "unit_publicity"  // 单位公示中 (R-FLOW-01)
+	StatusRecommended    AppStatus = "recommended"     // 已推荐: waiting for the first department of the chain to take it
+	StatusDeptReview     AppStatus = "dept_review"     // 审核部门审核中, at one level of the unit's chain (R-FLOW-06)
+	StatusPrelimReview   AppStatus = "prelim_review"   // 职改办资格初审中
+	StatusPrelimPassed   AppStatus = "prelim_passed"   // 资格初审通过: paper appraisal (senior) or the committee next
+	StatusNotRecommended AppStatus = "not_recommended" // end: 单位不予推荐
+	StatusRejected       AppStatus = "rejected"        // end: 资格初审未通过
+	StatusCancelledFraud AppStatus = "cancelled_fraud" // end: 因弄虚作假取消申报资格 (R-FLOW-11)
+)
+
 var appStatusNames = map[AppStatus]string{
 	StatusDraft:     "草稿",
 	StatusSubmitted: "已提交，待单位审核",
 	StatusReturned:  "退回修改",
 	StatusWithdrawn: "已撤回",
+
+	StatusUnitPublicity:  "单位公示中",
+	StatusRecommended:    "单位已推荐，待审核部门受理",
+	StatusDeptReview:     "审核部门审核中",
+	StatusPrelimReview:   "职改办资格初审中",
+	StatusPrelimPassed:   "资格初审通过",
+	StatusNotRecommended: "单位不予推荐",
+	StatusRejected:       "资格初审未通过",
+	StatusCancelledFraud: "因弄虚作假取消申报资格",
 }
 
 // Label is the Chinese name shown to the applicant (R-APP-08).
