@@ -532,6 +532,12 @@ func (s *Applications) Submit(ctx context.Context, a model.Actor, id, v int64) (
 		if err := s.fill(ctx, q, &view); err != nil {
 			return err
 		}
+		if view.App.Status == model.StatusReturned {
+			// A returned application goes back to the step that returned it, through the
+			// workflow table (Review.Resubmit), not to the unit as a first submission.
+			return &model.Error{Kind: model.KindConflict, Rule: "R-APP-05", Message: "该申报已被退回修改，请使用“重新提交”",
+				Fix: "修改退回的项目后，在申报页面点击“重新提交”，申报将回到退回它的审核环节"}
+		}
 		if err := s.editable(view.Plan, view.App, q.Now()); err != nil {
 			return err
 		}

@@ -49,6 +49,7 @@ type Services struct {
 	Entrustments *Entrustments
 	Reset        *Reset
 	Applications *Applications
+	Review       *Review
 }
 
 // New returns the use cases over deps.
@@ -62,8 +63,10 @@ func New(d Deps) *Services {
 	if d.Password == (auth.Params{}) {
 		d.Password = auth.DefaultParams()
 	}
+	apps := &Applications{d: d, checks: make(chan struct{}, 2*runtime.NumCPU())}
 	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
-		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: &Applications{d: d, checks: make(chan struct{}, 2*runtime.NumCPU())}}
+		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: apps,
+		Review: &Review{d: d, apps: apps, cal: &Calendar{d}}}
 }
 
 // Shanghai is where every date of the procedure is read (R-CAL-01).
