@@ -15,11 +15,17 @@
 // Output is Markdown: one table over all targets (aggregated over rounds), the ratios of
 // each target to the baseline target, and per-round ratios to show the noise.
 //
+// With -upload-slot, it measures evidence uploads instead: registered applicants' drafts,
+// 2 MiB files at each -upload-c concurrency, against the disk's own durable write speed
+// measured in the same run (see upload.go).
+//
 // Traffic goes only to -url, which must be a loopback address unless -allow-remote is
 // given, and the run stops by itself after rounds × targets × (warmup + d), plus at most
 // 15 s of unrecorded load after signing in while the server's memory settles.
 //
 //	zhicheng-load -url http://127.0.0.1:8080 -login applicant1 -password Demo@2026
+//	zhicheng-load -url http://127.0.0.1:8080 -login applicant1 -password Demo@2026 \
+//		-upload-slot auto -upload-c 1,4,16 -disk-dir /path/on/the/data/filesystem
 package main
 
 import (
@@ -67,6 +73,15 @@ func main() {
 	flag.StringVar(&cfg.baseline, "baseline", "", "target the others are compared with (default: the first)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds over all targets")
 	allowRemote := flag.Bool("allow-remote", false, "allow a non-loopback host (load to other hosts is forbidden here)")
+	var up uploadConfig
+	flag.StringVar(&up.slot, "upload-slot", "", `upload mode: the slot to upload into, or "auto" for the first multi-file slot (see upload.go)`)
+	flag.IntVar(&up.size, "upload-size", 2<<20, "upload mode: bytes per file (a valid JPEG padded to exactly this size)")
+	levels := flag.String("upload-c", "1,4,16", "upload mode: comma-separated concurrency levels")
+	flag.IntVar(&up.n, "upload-n", 160, "upload mode: uploads measured per level and round (after one unrecorded upload per worker); -d bounds each")
+	flag.StringVar(&up.pixels, "upload-pixels", "64x64", "upload mode: the JPEG's picture, WIDTHxHEIGHT (the rest of the file is comment padding; the server decodes every pixel)")
+	flag.IntVar(&up.perDraft, "upload-draft-files", 50, "upload mode: files per draft before a worker moves on to a fresh draft (another applicant's)")
+	flag.StringVar(&up.diskDir, "disk-dir", "", "upload mode: directory on the server's data filesystem for the disk baseline (required)")
+	flag.Int64Var(&up.plan, "upload-plan", 0, "upload mode: plan to apply to (default: the plan whose application window is open)")
 	flag.Parse()
 
 	fail := func(format string, args ...any) {
@@ -80,6 +95,23 @@ func main() {
 	}
 	if !*allowRemote && !isLoopback(cfg.base.Hostname()) {
 		fail("refusing to load %s: not a loopback address (pass -allow-remote only for a host you run and may load)", cfg.base.Host)
+	}
+	if up.slot != "" {
+		if err := up.parse(*levels); err != nil {
+			fail("%v", err)
+		}
+		if cfg.login == "" || cfg.pass == "" || cfg.rounds < 1 || cfg.d <= 0 {
+			fail("need -login and -password (an applicant of the organisation to register in), -rounds ≥ 1, -d > 0")
+		}
+		planned := up.planned(cfg)
+		ctx, cancel := context.WithTimeout(context.Background(), planned+time.Minute)
+		defer cancel()
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		if err := runUploads(ctx, cfg, up, planned); err != nil {
+			fail("%v", err)
+		}
+		return
 	}
 	for _, t := range strings.Split(*targets, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -333,9 +365,10 @@ type monitor struct {
 
 // sample is what the load tool reads from the server's /metrics; zeros if unknown.
 type sample struct {
-	cpu float64 // process_cpu_seconds_total
-	rss float64 // process_resident_memory_bytes
-	gcs float64 // go_gc_duration_seconds_count: completed garbage collections
+	cpu  float64 // process_cpu_seconds_total
+	rss  float64 // process_resident_memory_bytes
+	gcs  float64 // go_gc_duration_seconds_count: completed garbage collections
+	heap float64 // go_memstats_heap_inuse_bytes: heap spans in use (falls after a collection, unlike RSS)
 }
 
 func (m *monitor) read() sample {
@@ -367,6 +400,8 @@ func (m *monitor) read() sample {
 			s.rss = v
 		case "go_gc_duration_seconds_count":
 			s.gcs = v
+		case "go_memstats_heap_inuse_bytes":
+			s.heap = v
 		}
 	}
 	return s

@@ -36,26 +36,54 @@ const copyBufSize = 32 << 10
 // Accept reads an upload, refuses it unless it is a complete JPEG or a structurally valid,
 // unencrypted PDF of at most MaxSize bytes (R-APP-01), and only then stores it. The body
 // is streamed into a temporary file through a fixed buffer and never read past MaxSize+1
-// bytes; refusals are *model.Error naming the reason.
+// bytes; refusals are *model.Error naming the reason. It is Receive followed by Check.
 func Accept(ctx context.Context, store Putter, r io.Reader) (Accepted, error) {
+	u, err := Receive(ctx, r)
+	if err != nil {
+		return Accepted{}, err
+	}
+	defer u.Close()
+	return u.Check(ctx, store)
+}
+
+// Upload is a received upload waiting for its check: bytes on local disk, the kind sniffed
+// from its first bytes. Receiving is cheap and limited by the client's speed; checking
+// (decoding a JPEG, parsing a PDF) is expensive, so a caller can receive freely and bound
+// only how many checks run at once — a slow client then holds no check slot.
+type Upload struct {
+	f    *tempFile
+	kind Kind
+	size int64
+}
+
+// Receive streams r into a temporary file (at most MaxSize+1 bytes), refusing at once what
+// is empty, too large or not a JPEG/PDF by its first bytes. The caller closes the Upload.
+func Receive(ctx context.Context, r io.Reader) (*Upload, error) {
 	f, kind, size, err := spool(ctx, r)
 	if err != nil {
-		return Accepted{}, err
+		return nil, err
 	}
-	defer f.Close()
-	a, err := inspect(ctx, f, kind, size)
+	return &Upload{f: f, kind: kind, size: size}, nil
+}
+
+// Close removes the temporary file.
+func (u *Upload) Close() error { return u.f.Close() }
+
+// Check validates the received bytes and stores them.
+func (u *Upload) Check(ctx context.Context, store Putter) (Accepted, error) {
+	a, err := inspect(ctx, u.f, u.kind, u.size)
 	if err != nil {
 		return Accepted{}, err
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, err := u.f.Seek(0, io.SeekStart); err != nil {
 		return Accepted{}, fmt.Errorf("rewind evidence: %w", err)
 	}
-	ref, err := store.Put(ctx, f, MaxSize)
+	ref, err := store.Put(ctx, u.f, MaxSize)
 	if err != nil {
 		return Accepted{}, fmt.Errorf("store evidence: %w", err)
 	}
-	if ref.Size != size {
-		return Accepted{}, fmt.Errorf("store evidence: stored %d bytes of %d", ref.Size, size)
+	if ref.Size != u.size {
+		return Accepted{}, fmt.Errorf("store evidence: stored %d bytes of %d", ref.Size, u.size)
 	}
 	a.Ref = ref
 	return a, nil

@@ -299,11 +299,18 @@ func (s *Applications) Upload(ctx context.Context, a model.Actor, id, v int64, s
 	if !ok {
 		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
 	}
+	// Receive at the client's pace first; only the check takes one of the bounded slots, so
+	// slow connections cannot hold them (BENCHMARKS.md §2).
+	up, err := evidence.Receive(ctx, r)
+	if err != nil {
+		return store.Evidence{}, 0, err
+	}
+	defer up.Close()
 	release, err := s.acquire(ctx)
 	if err != nil {
 		return store.Evidence{}, 0, err
 	}
-	acc, err := evidence.Accept(ctx, s.d.Blobs, r)
+	acc, err := up.Check(ctx, s.d.Blobs)
 	release()
 	if err != nil {
 		return store.Evidence{}, 0, err

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 
 	"zhicheng/internal/model"
@@ -10,6 +12,11 @@ import (
 
 // status maps an error to its HTTP status; an error without a Kind is an internal failure.
 func status(err error) int {
+	// A client that went away mid-request (a phone losing signal during an upload) is not a
+	// server failure: answer 400 and log it as a refusal, not an error.
+	if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return http.StatusBadRequest
+	}
 	var es model.Errors
 	if errors.As(err, &es) {
 		return http.StatusUnprocessableEntity
