@@ -74,5 +74,20 @@ func (x *API) Routes() []Route {
 		{"POST", "/api/v1/applications/{id}/pledge", authz.Apply, x.applicationSign},
 		{"POST", "/api/v1/applications/{id}/submit", authz.Apply, x.applicationSubmit},
 		{"GET", "/api/v1/applications/{id}/versions", authz.Apply, x.applicationVersions},
+
+		// The review (SPEC §5). The lists need the reviewer role of the list; one application's
+		// view, actions and files are for any reviewer, scoped by the service (404 outside it).
+		{"GET", "/api/v1/review/unit", authz.ReviewUnit, x.reviewUnitList},
+		{"GET", "/api/v1/review/dept", authz.ReviewDept, x.reviewDeptList},
+		{"GET", "/api/v1/review/office", authz.OfficeWork, x.reviewOfficeList},
+		{"GET", "/api/v1/review/applications/{id}", authz.SignedIn, x.reviewShow},
+		{"POST", "/api/v1/review/applications/{id}/actions/{action}", authz.SignedIn, x.reviewAct},
+		{"GET", "/api/v1/review/applications/{id}/files/{file_id}", authz.SignedIn, x.reviewFile},
+		{"GET", "/api/v1/applications/{id}/status", authz.Apply, x.applicationStatus},
+		{"GET", "/api/v1/applications/{id}/access-log", authz.Apply, x.applicationAccessLog},
+		{"POST", "/api/v1/applications/{id}/resubmit", authz.Apply, x.applicationResubmit},
+		{"POST", "/api/v1/applications/{id}/withdraw", authz.Apply, x.applicationWithdraw},
+		{"GET", "/api/v1/publicity", authz.Public, x.publicityList},
+		{"POST", "/api/v1/publicity/{id}/objections", authz.Public, x.publicityObject},
 	}
 }

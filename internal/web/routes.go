@@ -79,4 +79,37 @@ func (s *Server) registerRoutes() {
 
 	s.handle("GET", "/audit", authz.ViewAuditOrg, s.auditList)
 	s.handle("POST", "/audit/verify", authz.ViewAudit, s.auditVerify)
+
+	// The applicant's application (SPEC §4, R-APP-*): start, the form page by page with its
+	// uploads, the pre-submit check, the pledge and submission, and the submitted versions.
+	s.handle("GET", "/applications", authz.Apply, s.applicationList)
+	s.handle("POST", "/applications", authz.Apply, s.applicationStart)
+	s.handle("GET", "/applications/{id}", authz.Apply, s.applicationShow)
+	s.handle("GET", "/applications/{id}/m/{module}", authz.Apply, s.applicationModule)
+	s.handle("POST", "/applications/{id}/m/{module}", authz.Apply, s.applicationSave)
+	s.handle("POST", "/applications/{id}/files", authz.Apply, s.applicationUpload)
+	s.handle("GET", "/applications/{id}/files/{file_id}", authz.Apply, s.applicationFile)
+	s.handle("POST", "/applications/{id}/files/{file_id}/delete", authz.Apply, s.applicationFileDelete)
+	s.handle("POST", "/applications/{id}/files/{file_id}/move", authz.Apply, s.applicationFileMove)
+	s.handle("POST", "/applications/{id}/combine", authz.Apply, s.applicationCombine)
+	s.handle("GET", "/applications/{id}/check", authz.Apply, s.applicationCheck)
+	s.handle("GET", "/applications/{id}/submit", authz.Apply, s.applicationSubmitForm)
+	s.handle("POST", "/applications/{id}/pledge", authz.Apply, s.applicationPledge)
+	s.handle("POST", "/applications/{id}/submit", authz.Apply, s.applicationSubmit)
+	s.handle("GET", "/applications/{id}/versions", authz.Apply, s.applicationVersions)
+
+	// The reviewers (SPEC §5): each organisation's list under its own permission; the
+	// application's page, its files and its actions are open to any account and scoped by
+	// the service, so that an application out of scope does not exist (404, R-ORG-02).
+	for _, sc := range reviewScopes {
+		s.handle("GET", sc.Href, sc.Perm, s.reviewList(sc))
+	}
+	s.handle("GET", "/review/applications/{id}", authz.SignedIn, s.reviewShow)
+	s.handle("GET", "/review/applications/{id}/files/{file_id}", authz.SignedIn, s.reviewFile)
+	s.handle("POST", "/review/applications/{id}/actions/{action}", authz.SignedIn, s.reviewAct)
+	// The public unit publicity and its objections (R-FLOW-01, R-PUB-02).
+	s.handle("GET", "/publicity", authz.Public, s.publicityList)
+	s.handle("POST", "/publicity/{id}/objection", authz.Public, s.publicityObjection)
+	// The applicant's view of the procedure with who looked at the evidence (R-SEC-01).
+	s.handle("GET", "/applications/{id}/status", authz.Apply, s.reviewStatus)
 }

@@ -51,6 +51,8 @@ var funcs = template.FuncMap{
 	"rankLabel":    rankLabel,
 	"weekday":      func(d rules.Date) string { return weekdayNames[d.Weekday()] },
 	"fileSize":     fileSize,
+	// The applicant's pages: the HTML id a finding's field path points at.
+	"fieldAnchor": fieldAnchor,
 }
 
 func shanghai() *time.Location {
@@ -108,7 +110,12 @@ var navItems = []struct {
 	perm        authz.Permission
 }{
 	{"/home", "工作台", authz.SignedIn},
+	{"/applications", "我的申报", authz.Apply},
 	{"/plans", "评审计划", authz.Public},
+	{"/publicity", "公示", authz.Public},
+	{"/review/unit", "审核推荐", authz.ReviewUnit},
+	{"/review/dept", "部门审核", authz.ReviewDept},
+	{"/review/office", "资格初审", authz.OfficeWork},
 	{"/office/plans", "计划管理", authz.ManagePlans},
 	{"/office/calendar", "工作日历", authz.ManagePlans},
 	{"/office/blacklist", "黑名单", authz.ManagePlans},
