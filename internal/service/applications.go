@@ -558,10 +558,7 @@ func (s *Applications) Submit(ctx context.Context, a model.Actor, id, v int64) (
 		if len(findings) > 0 {
 			return findings
 		}
-		frozen := map[string][]int64{}
-		for _, e := range view.Evidence {
-			frozen[e.Slot] = append(frozen[e.Slot], e.ID)
-		}
+		frozen := frozenEvidence(view.App.Form, view.Plan, view.Evidence)
 		from := view.App.Status
 		if no, err = q.Submit(ctx, view.App, frozen, a.UserID); err != nil {
 			if errors.Is(err, model.ErrConflict) {
@@ -740,4 +737,21 @@ func (s *Applications) UploadImages(ctx context.Context, a model.Actor, id, v in
 	// Attach through Upload, so replacement, version and audit work the same way; the PDF
 	// is stored once (content-addressed), so this costs no second copy.
 	return s.Upload(ctx, a, id, v, slot, "合并文件.pdf", r)
+}
+
+// frozenEvidence is what a submission freezes: the files of the slots the form still has,
+// in order. Files left in the slot of a removed entry (a deleted paper's cover) stay out of
+// the submitted version.
+func frozenEvidence(f model.Form, p model.Plan, evidence []store.Evidence) map[string][]int64 {
+	keep := map[string]bool{}
+	for _, s := range f.Slots(p) {
+		keep[s.Key] = true
+	}
+	frozen := map[string][]int64{}
+	for _, e := range evidence {
+		if keep[e.Slot] {
+			frozen[e.Slot] = append(frozen[e.Slot], e.ID)
+		}
+	}
+	return frozen
 }

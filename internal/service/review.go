@@ -488,11 +488,11 @@ func (s *Review) Resubmit(ctx context.Context, a model.Actor, id, v int64) (Outc
 			if err != nil {
 				return 0, err
 			}
-			frozen := map[string][]int64{}
-			for _, e := range ev {
-				frozen[e.Slot] = append(frozen[e.Slot], e.ID)
+			p, err := q.Plan(ctx, rc.app.PlanID)
+			if err != nil {
+				return 0, err
 			}
-			if _, err := q.Submit(ctx, rc.app, frozen, a.UserID); err != nil {
+			if _, err := q.Submit(ctx, rc.app, frozenEvidence(rc.app.Form, p, ev), a.UserID); err != nil {
 				return 0, err
 			}
 			if tr.To == model.StatusSubmitted {

@@ -13,6 +13,7 @@ type homeData struct {
 	Can      map[string]bool    // by permission name, so templates can index it with a literal
 	Any      bool               // whether any panel shows
 	Accounts *rules.OrgAccounts // R-ORG-01 state, for administrators
+	Apply    *applyList         // the applicant's applications and open plans
 }
 
 // homeShow is the signed-in landing page: one panel per thing the actor's roles let them
@@ -23,6 +24,12 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request, a model.Actor)
 		authz.CommitteeWork, authz.ManageUsers, authz.ManageOrgs, authz.ViewAudit, authz.ViewAuditOrg} {
 		d.Can[string(p)] = authz.Allowed(a, p)
 		d.Any = d.Any || d.Can[string(p)]
+	}
+	if d.Can[string(authz.Apply)] {
+		var err error
+		if d.Apply, err = s.applyPanel(r, a); err != nil {
+			return err
+		}
 	}
 	if d.Can[string(authz.ManageUsers)] {
 		_, check, err := s.svc.Accounts.OrgUsers(r.Context(), a)
