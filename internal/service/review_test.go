@@ -915,3 +915,28 @@ func TestR_ELG_09_grassrootsQuotaAtRecommendation(t *testing.T) {
 		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), &rules.UnitPosts{ProfessionalPosts: 40, SeniorGrassrootsPosts: 2}))
 	})
 }
+
+// R-APP-05 / issue #4 item 7: every submitted version stays, and a reviewer sees the
+// field-level changes of a resubmission.
+func TestR_APP_05_reviewerSeesChangesBetweenVersions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newReviewFixture(t, db)
+		ctx := context.Background()
+		a, id := f.atDept(t, "app1")
+		ok(t, model.StatusReturned)(f.svc.Review.DeptReturn(ctx, f.city, id, f.version(t, id), anItem))
+		v, err := f.svc.Applications.Get(ctx, a, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := v.App.Form
+		form.Summary = "修改后的工作小结：补充了培训评估成果。"
+		if _, err := f.svc.Applications.Save(ctx, a, id, v.App.Version, form); err != nil {
+			t.Fatal(err)
+		}
+		ok(t, model.StatusDeptReview)(f.svc.Review.Resubmit(ctx, a, id, f.version(t, id)))
+		rv, err := f.svc.Review.View(ctx, f.city, id)
+		if err != nil || len(rv.Versions) != 2 || len(rv.Changes[1]) != 1 || rv.Changes[1][0].New != form.Summary {
+			t.Fatalf("reviewer's versions: %d, changes %+v, %v", len(rv.Versions), rv.Changes, err)
+		}
+	})
+}

@@ -152,6 +152,11 @@ type ReviewView struct {
 	DeptReturns     int
 	DeptReturnLimit int
 	PublicityEnds   time.Time
+	// Versions are the submitted versions, oldest first; Changes[i] is the field-level diff
+	// of version i against version i-1 (empty for the first), so a reviewer sees what a
+	// resubmission changed.
+	Versions []store.Submission
+	Changes  [][]rules.FieldChange
 }
 
 // View returns the application for a reviewer in scope; anyone else gets ErrNotFound.
@@ -198,6 +203,13 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 		}
 		if v.Duplicates, err = q.DuplicatesOf(ctx, id); err != nil {
 			return err
+		}
+		if v.Versions, err = q.Submissions(ctx, id); err != nil {
+			return err
+		}
+		v.Changes = make([][]rules.FieldChange, len(v.Versions))
+		for i := 1; i < len(v.Versions); i++ {
+			v.Changes[i] = rules.DiffForms(v.Versions[i-1].Form, v.Versions[i].Form)
 		}
 		if v.Returns, err = q.Returns(ctx, id); err != nil {
 			return err
