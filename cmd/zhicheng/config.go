@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/blob"
 	"zhicheng/internal/chsi"
+	"zhicheng/internal/jobs"
 	"zhicheng/internal/pii"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
@@ -37,8 +41,15 @@ type Config struct {
 	// called with the bearer token CHSIToken (ZHICHENG_CHSI_TOKEN only, never a flag).
 	CHSI      string
 	CHSIToken string
+	// SMTP is host:port of the mail relay for notifications; empty: notifications are
+	// logged. From, user and password come from ZHICHENG_SMTP_FROM/USER/PASSWORD.
+	SMTP                             string
+	SMTPFrom, SMTPUser, SMTPPassword string
 
 	passwordCost auth.Params // zero: the production default; tests make hashing cheap
+	// clock replaces the real clock of the services and the store (tests only; nil in
+	// production: time.Now).
+	clock func() time.Time
 }
 
 func env(name, def string) string {
@@ -66,6 +77,25 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
 	fs.StringVar(&c.CHSI, "chsi", env("ZHICHENG_CHSI", "simulated"), "学历核验（同步学信网）：simulated 为演示用模拟库，off 为不接入，或省政务数据共享交换平台接口的 https:// 地址（令牌放在 ZHICHENG_CHSI_TOKEN）")
 	c.CHSIToken = os.Getenv("ZHICHENG_CHSI_TOKEN")
+	fs.StringVar(&c.SMTP, "smtp", env("ZHICHENG_SMTP", ""), "通知邮件服务器 主机:端口（发件人、账号、密码放在 ZHICHENG_SMTP_FROM / ZHICHENG_SMTP_USER / ZHICHENG_SMTP_PASSWORD）；留空则通知只写入日志")
+	c.SMTPFrom, c.SMTPUser, c.SMTPPassword = os.Getenv("ZHICHENG_SMTP_FROM"), os.Getenv("ZHICHENG_SMTP_USER"), os.Getenv("ZHICHENG_SMTP_PASSWORD")
+}
+
+// notifier builds where notifications go: the log, or the SMTP relay named by SMTP.
+func (c *Config) notifier(log *slog.Logger) (jobs.Notifier, error) {
+	if strings.TrimSpace(c.SMTP) == "" {
+		return jobs.LogNotifier{Log: log}, nil
+	}
+	host, p, err := net.SplitHostPort(strings.TrimSpace(c.SMTP))
+	port, perr := strconv.Atoi(p)
+	if err != nil || perr != nil || host == "" || c.SMTPFrom == "" {
+		return nil, fmt.Errorf("--smtp / ZHICHENG_SMTP：应为 主机:端口，并设置 ZHICHENG_SMTP_FROM")
+	}
+	// Users have no e-mail address yet, so every message is skipped (and logged) until
+	// one is added; the lookup is where it will be read.
+	log.Warn("notifications: SMTP relay configured, but users have no e-mail address yet; messages are logged as not mailed", "smtp", c.SMTP)
+	return &jobs.SMTPNotifier{Host: host, Port: port, From: c.SMTPFrom, User: c.SMTPUser, Password: c.SMTPPassword, Log: log,
+		Lookup: func(context.Context, int64) (string, bool) { return "", false }}, nil
 }
 
 // verifier builds the education-records verifier named by CHSI; nil for "off". Empty (the
@@ -183,5 +213,8 @@ func (c *Config) openDeps(ctx context.Context, log *slog.Logger) (*store.DB, ser
 		db.Close()
 		return nil, deps, err
 	}
-	return db, service.Deps{DB: db, Blobs: blobs, Keys: keys, Log: log, Password: c.passwordCost, CHSI: verifier}, nil
+	if c.clock != nil {
+		db.SetClock(c.clock)
+	}
+	return db, service.Deps{DB: db, Blobs: blobs, Keys: keys, Log: log, Password: c.passwordCost, CHSI: verifier, Now: c.clock}, nil
 }
