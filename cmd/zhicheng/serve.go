@@ -15,6 +15,7 @@ import (
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/demo"
+	"zhicheng/internal/jobs"
 	"zhicheng/internal/service"
 	"zhicheng/internal/store"
 	"zhicheng/internal/web"
@@ -34,6 +35,9 @@ type Main struct {
 	ln   net.Listener
 	http *http.Server
 	done chan struct{}
+
+	stopJobs func()        // cancels the job worker
+	jobsDone chan struct{} // closed when the worker has stopped
 }
 
 // Open opens the database, loads the demo if asked, and starts listening.
@@ -43,6 +47,10 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB, m.Services = db, service.New(deps)
+	notifier, err := m.Config.notifier(m.Log)
+	if err != nil {
+		return err
+	}
 	// A Put cut short by a crash leaves a temporary file; none is in use an hour later.
 	if c, ok := deps.Blobs.(interface{ CleanTemp(time.Duration) error }); ok {
 		if err := c.CleanTemp(time.Hour); err != nil {
@@ -88,6 +96,12 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}()
 	go m.sweep(ctx)
+	jctx, stop := context.WithCancel(ctx)
+	m.stopJobs, m.jobsDone = stop, make(chan struct{})
+	go func() {
+		defer close(m.jobsDone)
+		(&jobs.Worker{DB: m.DB, Notifier: notifier, Log: m.Log, Poll: 2 * time.Second}).Run(jctx)
+	}()
 	if m.Config.Demo {
 		m.printDemo(loaded)
 	}
@@ -153,6 +167,10 @@ func (m *Main) Close() error {
 		defer cancel()
 		err = m.http.Shutdown(ctx)
 		<-m.done
+	}
+	if m.stopJobs != nil {
+		m.stopJobs()
+		<-m.jobsDone
 	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())

@@ -12,6 +12,7 @@ import (
 
 	"zhicheng/internal/authz"
 	"zhicheng/internal/evidence"
+	"zhicheng/internal/jobs"
 	"zhicheng/internal/model"
 	"zhicheng/internal/rules"
 	"zhicheng/internal/store"
@@ -569,8 +570,11 @@ func (s *Applications) Submit(ctx context.Context, a model.Actor, id, v int64) (
 		e := event(a, "application.submit", "application", id)
 		e.FromState, e.ToState = string(from), string(model.StatusSubmitted)
 		e.Detail = detail(map[string]any{"version": no, "org_id": view.App.OrgID, "files": len(view.Evidence)})
-		_, err = q.Audit(ctx, e)
-		return err
+		if _, err = q.Audit(ctx, e); err != nil {
+			return err
+		}
+		return jobs.Notify(ctx, q, jobs.Message{UserID: view.App.ApplicantID, Subject: "职称申报已提交",
+			Body: "您的职称申报已提交，等待单位审核"})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("submit application %d: %w", id, err)

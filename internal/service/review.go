@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"zhicheng/internal/authz"
+	"zhicheng/internal/jobs"
 	"zhicheng/internal/model"
 	"zhicheng/internal/rules"
 	"zhicheng/internal/store"
@@ -289,6 +290,13 @@ func (s *Review) do(ctx context.Context, a model.Actor, id int64, st step) (Outc
 		e.Detail = detail(d)
 		if _, err := q.Audit(ctx, e); err != nil {
 			return err
+		}
+		if !tr.Stays() {
+			// Committed with the change or not at all; the worker delivers it later.
+			if err := jobs.Notify(ctx, q, jobs.Message{UserID: rc.app.ApplicantID, Subject: "职称申报状态更新",
+				Body: "您的职称申报状态已更新为：" + tr.To.Label()}); err != nil {
+				return err
+			}
 		}
 		out = Outcome{From: tr.From, To: tr.To, Level: tr.Level, Version: nv}
 		return nil

@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -937,6 +938,28 @@ func TestR_APP_05_reviewerSeesChangesBetweenVersions(t *testing.T) {
 		rv, err := f.svc.Review.View(ctx, f.city, id)
 		if err != nil || len(rv.Versions) != 2 || len(rv.Changes[1]) != 1 || rv.Changes[1][0].New != form.Summary {
 			t.Fatalf("reviewer's versions: %d, changes %+v, %v", len(rv.Versions), rv.Changes, err)
+		}
+	})
+}
+
+// Issue #5 item 10: submission and every status change enqueue a notification for the
+// applicant, in the transaction of the change.
+func TestStatusChangeNotifiesApplicant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newReviewFixture(t, db)
+		a, _ := f.inPublicity(t, "app1")
+		js, err := db.Jobs(context.Background(), "notify")
+		if err != nil || len(js) != 2 {
+			t.Fatalf("jobs: %+v %v", js, err)
+		}
+		for i, want := range []string{"已提交，等待单位审核", "您的职称申报状态已更新为：" + model.StatusUnitPublicity.Label()} {
+			var m struct {
+				UserID int64  `json:"user_id"`
+				Body   string `json:"body"`
+			}
+			if err := json.Unmarshal(js[i].Payload, &m); err != nil || m.UserID != a.UserID || !strings.Contains(m.Body, want) {
+				t.Errorf("job %d: %s (%v), want %q for user %d", i, js[i].Payload, err, want, a.UserID)
+			}
 		}
 	})
 }

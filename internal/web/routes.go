@@ -5,6 +5,7 @@ import (
 
 	"zhicheng/internal/authz"
 	"zhicheng/internal/model"
+	"zhicheng/internal/service"
 )
 
 // registerRoutes is the whole page route table; each names the permission it needs.
@@ -112,4 +113,12 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/publicity/{id}/objection", authz.Public, s.publicityObjection)
 	// The applicant's view of the procedure with who looked at the evidence (R-SEC-01).
 	s.handle("GET", "/applications/{id}/status", authz.Apply, s.reviewStatus)
+
+	// Excel export of each reviewer's list (R-REP-01), with the list's filters and
+	// permission; batch pass on the department's and the office's lists (issue #5 item 9).
+	for _, sc := range reviewScopes {
+		s.handle("GET", sc.Href+"/export.xlsx", sc.Perm, s.reviewExport(sc))
+	}
+	s.handle("POST", "/review/dept/batch", authz.ReviewDept, s.reviewBatch(reviewScopes[1], func(r *service.Review) batchFunc { return r.DeptPass }))
+	s.handle("POST", "/review/office/batch", authz.OfficeWork, s.reviewBatch(reviewScopes[2], func(r *service.Review) batchFunc { return r.PrelimPass }))
 }
