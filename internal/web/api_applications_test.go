@@ -9,10 +9,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,12 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"zhicheng/internal/auth"
-	"zhicheng/internal/blob"
 	"zhicheng/internal/demo"
 	"zhicheng/internal/evidence"
 	"zhicheng/internal/model"
-	"zhicheng/internal/pii"
 	"zhicheng/internal/presets"
 	"zhicheng/internal/rules"
 	"zhicheng/internal/service"
@@ -65,25 +60,8 @@ func (c *appClock) freeze(t time.Time) {
 // newAppAPIApp is newPlanAPIApp (a blob store on disk for the evidence) with an appClock.
 func newAppAPIApp(t *testing.T, db *store.DB) (*testApp, *appClock) {
 	t.Helper()
-	keys, err := pii.NewKeys([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := &appClock{}
-	db.SetClock(clock.Now)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{DB: db, Blobs: blobs, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1}, Log: log, Now: clock.Now})
-	srv, err := New(Config{Version: "test"}, svc, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := &testApp{t: t, db: db, svc: svc, srv: srv, orgs: map[model.OrgKind]int64{}, users: map[string]string{}}
-	app.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(app.ts.Close)
+	app := newTestAppClock(t, db, clock.Now)
 	app.withPersonas()
 	return app, clock
 }

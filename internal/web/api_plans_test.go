@@ -3,11 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -16,11 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"zhicheng/internal/auth"
-	"zhicheng/internal/blob"
 	"zhicheng/internal/evidence"
 	"zhicheng/internal/model"
-	"zhicheng/internal/pii"
 	"zhicheng/internal/presets"
 	"zhicheng/internal/rules"
 	"zhicheng/internal/service"
@@ -54,26 +48,8 @@ func (c *planClock) set(off time.Duration) {
 // newPlanAPIApp is newTestApp with a blob store on disk (entrustment letters) and the clock.
 func newPlanAPIApp(t *testing.T, db *store.DB) (*testApp, *planClock) {
 	t.Helper()
-	keys, err := pii.NewKeys([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := &planClock{}
-	db.SetClock(clock.Now)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{DB: db, Blobs: blobs, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1}, Log: log, Now: clock.Now})
-	srv, err := New(Config{Version: "test"}, svc, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := &testApp{t: t, db: db, svc: svc, srv: srv, orgs: map[model.OrgKind]int64{}, users: map[string]string{}}
-	app.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(app.ts.Close)
-	return app, clock
+	return newTestAppClock(t, db, clock.Now), clock
 }
 
 type apiWindow struct {

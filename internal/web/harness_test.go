@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"zhicheng/internal/blob"
 
 	"zhicheng/internal/auth"
 	"zhicheng/internal/authz"
@@ -36,14 +39,25 @@ type testApp struct {
 	seq   int
 }
 
-func newTestApp(t *testing.T, db *store.DB) *testApp {
+func newTestApp(t *testing.T, db *store.DB) *testApp { return newTestAppClock(t, db, nil) }
+
+// newTestAppClock is the test app with a blob store on disk and, if now is not nil, one
+// clock shared by the services and the store, so that a test can act inside a window.
+func newTestAppClock(t *testing.T, db *store.DB, now func() time.Time) *testApp {
 	t.Helper()
 	keys, err := pii.NewKeys([]byte(strings.Repeat("k", 32)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now != nil {
+		db.SetClock(now)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{DB: db, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1}, Log: log})
+	svc := service.New(service.Deps{DB: db, Blobs: blobs, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1}, Log: log, Now: now})
 	srv, err := New(Config{Version: "test"}, svc, db, log)
 	if err != nil {
 		t.Fatal(err)

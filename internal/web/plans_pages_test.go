@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,13 +16,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"zhicheng/internal/auth"
-	"zhicheng/internal/blob"
 	"zhicheng/internal/model"
-	"zhicheng/internal/pii"
 	"zhicheng/internal/presets"
 	"zhicheng/internal/rules"
-	"zhicheng/internal/service"
 	"zhicheng/internal/store"
 	"zhicheng/internal/store/storetest"
 )
@@ -380,23 +373,7 @@ func TestR_ELG_04_blacklistPageMasksIDNumbers(t *testing.T) {
 // uiAppWithBlobs is the test app with a blob store, which entrustment letters need.
 func uiAppWithBlobs(t *testing.T, db *store.DB) *testApp {
 	t.Helper()
-	app := newTestApp(t, db)
-	keys, _ := pii.NewKeys([]byte(strings.Repeat("k", 32)))
-	blobs, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app.svc = service.New(service.Deps{DB: db, Blobs: blobs, Keys: keys, Password: auth.Params{Memory: 1024, Time: 1, Threads: 1}, Log: log})
-	srv, err := New(Config{Version: "test"}, app.svc, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.srv = srv
-	app.ts.Close()
-	app.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(app.ts.Close)
-	return app
+	return newTestApp(t, db)
 }
 
 func uiUpload(c *client, path string, fields map[string]string, name string, data []byte) *http.Response {
