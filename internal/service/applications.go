@@ -263,6 +263,15 @@ func (s *Applications) Save(ctx context.Context, a model.Actor, id, v int64, f m
 		if errs := rules.ValidateDraft(f, p); len(errs) > 0 {
 			return errs
 		}
+		items, err := returnedItems(ctx, q, app)
+		if err != nil {
+			return err
+		}
+		if items != nil {
+			if errs := rules.CheckReturnedChanges(rules.DiffForms(app.Form, f), items); len(errs) > 0 {
+				return errs
+			}
+		}
 		nv, err = q.SaveForm(ctx, id, v, f)
 		return err
 	})
@@ -299,6 +308,9 @@ func (s *Applications) Upload(ctx context.Context, a model.Actor, id, v int64, s
 	sl, ok := findSlot(view.Slots, slot)
 	if !ok {
 		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
+	}
+	if err := s.checkReturnedSlot(ctx, view, sl); err != nil {
+		return store.Evidence{}, 0, err
 	}
 	// Receive at the client's pace first; only the check takes one of the bounded slots, so
 	// slow connections cannot hold them (BENCHMARKS.md §2).
@@ -758,4 +770,35 @@ func frozenEvidence(f model.Form, p model.Plan, evidence []store.Evidence) map[s
 		}
 	}
 	return frozen
+}
+
+// returnedItems is the item list of the latest return of a returned application, nil for
+// any other status: after a return the applicant may change only those items (R-APP-08).
+func returnedItems(ctx context.Context, q *store.Q, app model.Application) ([]rules.ReturnItem, error) {
+	if app.Status != model.StatusReturned {
+		return nil, nil
+	}
+	rs, err := q.Returns(ctx, app.ID)
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	last := rs[len(rs)-1]
+	items := make([]rules.ReturnItem, 0, len(last.Items))
+	for _, it := range last.Items {
+		items = append(items, rules.ReturnItem{Module: it.Module, Slot: it.Slot, Field: it.Field, Text: it.Text})
+	}
+	return items, nil
+}
+
+// checkReturnedSlot refuses a change of files in a slot that the latest return does not cover.
+func (s *Applications) checkReturnedSlot(ctx context.Context, view View, sl model.Slot) error {
+	if view.App.Status != model.StatusReturned {
+		return nil
+	}
+	var items []rules.ReturnItem
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { items, err = returnedItems(ctx, q, view.App); return err })
+	if err != nil || items == nil {
+		return err
+	}
+	return rules.ReturnedSlotError(items, sl)
 }

@@ -919,17 +919,24 @@ func TestR_ELG_09_grassrootsQuotaAtRecommendation(t *testing.T) {
 
 // R-APP-05 / issue #4 item 7: every submitted version stays, and a reviewer sees the
 // field-level changes of a resubmission.
-func TestR_APP_05_reviewerSeesChangesBetweenVersions(t *testing.T) {
+func TestR_APP_08_returnedItemsOnlyAndReviewerSeesChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newReviewFixture(t, db)
 		ctx := context.Background()
 		a, id := f.atDept(t, "app1")
-		ok(t, model.StatusReturned)(f.svc.Review.DeptReturn(ctx, f.city, id, f.version(t, id), anItem))
+		summaryItem := []rules.ReturnItem{{Module: 5, Text: "小结未写明主要业绩，请补充"}}
+		ok(t, model.StatusReturned)(f.svc.Review.DeptReturn(ctx, f.city, id, f.version(t, id), summaryItem))
 		v, err := f.svc.Applications.Get(ctx, a, id)
 		if err != nil {
 			t.Fatal(err)
 		}
+		// R-APP-08: only the returned items may change.
 		form := v.App.Form
+		form.Basic.Ethnicity = "回族"
+		if _, err := f.svc.Applications.Save(ctx, a, id, v.App.Version, form); !hasRule(err, "R-APP-08", "basic.ethnicity") {
+			t.Fatalf("change outside the returned items: %v", err)
+		}
+		form = v.App.Form
 		form.Summary = "修改后的工作小结：补充了培训评估成果。"
 		if _, err := f.svc.Applications.Save(ctx, a, id, v.App.Version, form); err != nil {
 			t.Fatal(err)
