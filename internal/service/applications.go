@@ -382,19 +382,21 @@ func cleanName(name string) string {
 
 // RemoveEvidence takes a file off the working copy (it stays in any submitted version).
 func (s *Applications) RemoveEvidence(ctx context.Context, a model.Actor, id, v, evidenceID int64) (int64, error) {
-	return s.changeEvidence(ctx, a, id, v, "evidence.remove", map[string]any{"evidence_id": evidenceID}, func(q *store.Q) error {
+	return s.changeEvidence(ctx, a, id, v, "", evidenceID, "evidence.remove", map[string]any{"evidence_id": evidenceID}, func(q *store.Q) error {
 		return q.RemoveEvidence(ctx, id, evidenceID)
 	})
 }
 
 // Reorder sets the order of a slot's files.
 func (s *Applications) Reorder(ctx context.Context, a model.Actor, id, v int64, slot string, ids []int64) (int64, error) {
-	return s.changeEvidence(ctx, a, id, v, "evidence.reorder", map[string]any{"slot": slot, "order": ids}, func(q *store.Q) error {
+	return s.changeEvidence(ctx, a, id, v, slot, 0, "evidence.reorder", map[string]any{"slot": slot, "order": ids}, func(q *store.Q) error {
 		return q.ReorderEvidence(ctx, id, slot, ids)
 	})
 }
 
-func (s *Applications) changeEvidence(ctx context.Context, a model.Actor, id, v int64, action string, d map[string]any, change func(*store.Q) error) (int64, error) {
+// changeEvidence applies a change to the files of one slot (named, or found from the file
+// being changed) with the version check, the window, the returned-items rule and the audit.
+func (s *Applications) changeEvidence(ctx context.Context, a model.Actor, id, v int64, slot string, evidenceID int64, action string, d map[string]any, change func(*store.Q) error) (int64, error) {
 	if err := require(a, authz.Apply); err != nil {
 		return 0, err
 	}
@@ -410,6 +412,24 @@ func (s *Applications) changeEvidence(ctx context.Context, a model.Actor, id, v 
 		}
 		if err := s.editable(p, app, q.Now()); err != nil {
 			return err
+		}
+		if items, err := returnedItems(ctx, q, app); err != nil {
+			return err
+		} else if items != nil {
+			if slot == "" {
+				ev, err := q.EvidenceByID(ctx, id, evidenceID)
+				if err != nil {
+					return err
+				}
+				slot = ev.Slot
+			}
+			sl, ok := findSlot(app.Form.Slots(p), slot)
+			if !ok {
+				sl = model.Slot{Key: slot, Label: slot}
+			}
+			if err := rules.ReturnedSlotError(items, sl); err != nil {
+				return err
+			}
 		}
 		if nv, err = q.BumpApplication(ctx, id, v); err != nil {
 			if errors.Is(err, model.ErrConflict) {
@@ -668,6 +688,11 @@ func (s *Applications) Combine(ctx context.Context, a model.Actor, id, v int64, 
 	}
 	if err := s.editable(view.Plan, view.App, s.d.Now()); err != nil {
 		return store.Evidence{}, 0, err
+	}
+	if sl, ok := findSlot(view.Slots, slot); ok {
+		if err := s.checkReturnedSlot(ctx, view, sl); err != nil {
+			return store.Evidence{}, 0, err
+		}
 	}
 	byID := map[int64]store.Evidence{}
 	for _, e := range view.Files(slot) {
