@@ -13,6 +13,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"zhicheng/internal/evidence"
+	"zhicheng/internal/evidence/evidencetest"
 )
 
 func TestR_APP_01_sizeLimit(t *testing.T) {
@@ -22,7 +23,7 @@ func TestR_APP_01_sizeLimit(t *testing.T) {
 		make func(testing.TB, int) []byte
 		kind evidence.Kind
 	}{
-		{"PDF", sizedPDF, evidence.PDF},
+		{"PDF", evidencetest.SizedPDF, evidence.PDF},
 		{"JPEG", paddedJPEG, evidence.JPEG},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,7 +133,7 @@ func TestR_APP_01_truncatedPDF(t *testing.T) {
 		data []byte
 	}{
 		{"fpdf", fpdfPDF(t, 3)},
-		{"hand-written", sizedPDF(t, 64<<10)},
+		{"hand-written", evidencetest.SizedPDF(t, 64<<10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
@@ -243,7 +244,7 @@ func TestAcceptConcurrent(t *testing.T) {
 			case 0:
 				data = fpdfPDF(t, pages)
 			case 1:
-				data, pages = sizedPDF(t, 4096+i), 1
+				data, pages = evidencetest.SizedPDF(t, 4096+i), 1
 			default:
 				data, pages = jpegBytes(t, 100+i, 80), 1
 			}
@@ -282,7 +283,7 @@ func TestAcceptMemory(t *testing.T) {
 		name string
 		data []byte
 	}{
-		{"2 MiB PDF", sizedPDF(t, evidence.MaxSize)},
+		{"2 MiB PDF", evidencetest.SizedPDF(t, evidence.MaxSize)},
 		{"2 MiB JPEG, 64×64 pixels + comments", paddedJPEG(t, evidence.MaxSize)},
 		{fmt.Sprintf("%d KiB JPEG, 1000×1000 pixels of noise", len(big)>>10), big},
 	} {

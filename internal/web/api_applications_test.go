@@ -20,6 +20,7 @@ import (
 
 	"zhicheng/internal/demo"
 	"zhicheng/internal/evidence"
+	"zhicheng/internal/evidence/evidencetest"
 	"zhicheng/internal/model"
 	"zhicheng/internal/presets"
 	"zhicheng/internal/rules"
@@ -281,57 +282,6 @@ func testPNG(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-// sizedTestPDF is a valid one-page PDF of exactly size bytes (as internal/evidence's tests
-// make it): written by hand so the cross-reference offsets stay right, the page's content
-// stream padded with comment lines.
-func sizedTestPDF(t testing.TB, size int) []byte {
-	t.Helper()
-	build := func(pad int) []byte {
-		var b bytes.Buffer
-		var offsets []int
-		obj := func(format string, args ...any) {
-			offsets = append(offsets, b.Len())
-			fmt.Fprintf(&b, format, args...)
-		}
-		b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-		obj("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
-		obj("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n")
-		obj("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>\nendobj\n")
-		var content strings.Builder
-		content.WriteString("0 0 1 rg 100 100 200 200 re f\n")
-		for rest := pad; rest > 0; {
-			n := min(rest, 80)
-			if n == 1 {
-				content.WriteString("\n")
-			} else {
-				content.WriteString("%" + strings.Repeat("x", n-2) + "\n")
-			}
-			rest -= n
-		}
-		obj("4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", content.Len(), content.String())
-		xref := b.Len()
-		fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-		for _, o := range offsets {
-			fmt.Fprintf(&b, "%010d 00000 n \n", o)
-		}
-		fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-		return b.Bytes()
-	}
-	pad := 0
-	for range 8 {
-		data := build(pad)
-		if len(data) == size {
-			return data
-		}
-		pad += size - len(data)
-		if pad < 0 {
-			t.Fatalf("a PDF cannot be as small as %d bytes", size)
-		}
-	}
-	t.Fatalf("could not build a PDF of exactly %d bytes", size)
-	return nil
-}
-
 // TestR_APP_01_apiUploadSizeAndType: through POST /api/v1/applications/{id}/files, a PDF of
 // exactly 2 MiB is accepted and one byte more is refused; a PNG named .jpg and a truncated
 // PDF are refused by their content; refusals leave the version alone, and the slot holds only
@@ -347,7 +297,7 @@ func TestR_APP_01_apiUploadSizeAndType(t *testing.T) {
 			t.Fatalf("slot %s = %+v", slot, s)
 		}
 
-		exact := sizedTestPDF(t, evidence.MaxSize)
+		exact := evidencetest.SizedPDF(t, evidence.MaxSize)
 		up := readJSON[apiUploaded](t, c.uploadFile(draft.ID, draft.Version, slot, "推荐报告.pdf", exact), http.StatusCreated)
 		if e := up.Evidence; e.Size != evidence.MaxSize || e.Kind != "application/pdf" || e.Pages != 1 || e.Slot != slot ||
 			e.Name != "推荐报告.pdf" || e.CreatedAt == nil || e.URL != appPath(draft.ID)+"/files/"+itoa(e.ID) || up.Version != draft.Version+1 {
@@ -355,13 +305,13 @@ func TestR_APP_01_apiUploadSizeAndType(t *testing.T) {
 		}
 		v := up.Version
 
-		half := sizedTestPDF(t, 64<<10)
+		half := evidencetest.SizedPDF(t, 64<<10)
 		for _, tc := range []struct {
 			name string
 			data []byte
 			want string
 		}{
-			{"大文件.pdf", sizedTestPDF(t, evidence.MaxSize+1), "超过 2 MB"},
+			{"大文件.pdf", evidencetest.SizedPDF(t, evidence.MaxSize+1), "超过 2 MB"},
 			{"更大.pdf", apiOversizePDF(3 << 20), "超过 2 MB"}, // past the body bound too: refused at 2 MiB + 1 byte
 			{"证书.jpg", testPNG(t), "PNG"},
 			{"截断.pdf", half[:len(half)/2], "不完整"},
