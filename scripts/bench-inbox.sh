@@ -5,7 +5,8 @@
 # `zhicheng serve --demo` once on a temporary data directory so that the demo loads, stops
 # it, inserts BENCH_N applications with zhicheng-seed, starts the server again and loads it
 # as energy_handler (the unit inbox /review/unit against /static/app.css) and as gzw_handler
-# (the department list /review/dept against /static/app.css), then prints the Markdown.
+# (the department list /review/dept) and as office_handler (the office list /review/office),
+# each against /static/app.css, then prints the Markdown.
 #
 # Environment (all optional):
 #   ZHICHENG_DATABASE  postgres://… to measure on PostgreSQL; a freshly created database.
@@ -94,7 +95,7 @@ results="$tmp/results.md"
 	echo "Seeded with: zhicheng-seed --data DIR -n $n ($seed_out)"
 	echo
 } >>"$results"
-for spec in energy_handler:/review/unit gzw_handler:/review/dept; do
+for spec in energy_handler:/review/unit gzw_handler:/review/dept office_handler:/review/office; do
 	user=${spec%%:*}
 	targets=/static/app.css,${spec#*:}
 	echo "bench-inbox: loading as $user: $targets" >&2

@@ -182,6 +182,7 @@ type seeder struct {
 	planID int64
 	year   int
 	form   string
+	basics [4]string // the form's level code, type, scope and specialty, for their list columns
 	units  []unit
 	nextU  int64 // next user id
 	nextA  int64 // next application id
@@ -201,11 +202,13 @@ func (s *seeder) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("find the open plan: %w", err)
 	}
-	form, err := json.Marshal(demo.ExampleForm(s.year))
+	f := demo.ExampleForm(s.year)
+	form, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
 	s.form = string(form)
+	s.basics = [4]string{f.Basics.LevelCode, string(f.Basics.AppType), string(f.Basics.Scope), f.Basics.Specialty}
 	rows, err := s.db.QueryContext(ctx, `SELECT o.id, c.dept_id FROM orgs o LEFT JOIN org_review_chain c ON c.org_id = o.id
 		WHERE o.kind IN ('unit', 'agency') ORDER BY o.id, c.position`)
 	if err != nil {
@@ -269,7 +272,7 @@ func (s *seeder) insertTx(ctx context.Context, k, batch int) error {
 	defer tx.Rollback()
 	users := newBulk(tx, "users", "id, org_id, username, name, id_number_enc, id_number_idx, id_number_masked, phone_enc, phone_masked, password_hash, created_at_ms, updated_at_ms", batch)
 	roles := newBulk(tx, "user_roles", "user_id, role, granted_at_ms", batch)
-	apps := newBulk(tx, "applications", "id, plan_id, applicant_id, org_id, status, form, version, submissions, created_at_ms, updated_at_ms, submitted_at_ms", batch)
+	apps := newBulk(tx, "applications", "id, plan_id, applicant_id, org_id, status, form, level_code, app_type, scope, specialty, holder_dept_id, version, submissions, created_at_ms, updated_at_ms, submitted_at_ms", batch)
 	reviews := newBulk(tx, "application_review", "application_id, chain_level, reached_level, publicity_start_ms, publicity_end_ms, recommended_by, recommended_at_ms, updated_at_ms", batch)
 	chains := newBulk(tx, "application_chain", "application_id, level, dept_id", batch)
 	// Flushed together, parents first: foreign keys are checked at each statement.
@@ -294,7 +297,21 @@ func (s *seeder) insertTx(ctx context.Context, k, batch int) error {
 		if st.name == "draft" {
 			submissions, submitted = 0, 0
 		}
-		if err := apps.add(ctx, aid, s.planID, uid, u.id, st.name, s.form, 3+s.rng.IntN(6), submissions, created, updated, submitted); err != nil {
+		// Where the application is in the unit's chain, and so which department holds it.
+		chainLevel, reached := 0, 0
+		var holder any
+		if st.chain && len(u.chain) > 0 {
+			reached = len(u.chain)
+			switch st.name {
+			case "recommended":
+				reached, holder = 1, u.chain[0]
+			case "dept_review":
+				chainLevel = 1 + s.rng.IntN(len(u.chain))
+				reached, holder = chainLevel, u.chain[chainLevel-1]
+			}
+		}
+		if err := apps.add(ctx, aid, s.planID, uid, u.id, st.name, s.form, s.basics[0], s.basics[1], s.basics[2], s.basics[3], holder,
+			3+s.rng.IntN(6), submissions, created, updated, submitted); err != nil {
 			return err
 		}
 		if !st.review {
@@ -305,18 +322,10 @@ func (s *seeder) insertTx(ctx context.Context, k, batch int) error {
 			}
 			continue
 		}
-		chainLevel, reached := 0, 0
 		var recBy any
 		var recAt int64
 		if st.chain && len(u.chain) > 0 {
 			recBy, recAt = u.id, submitted+(updated-submitted)/2
-			reached = 1
-			if st.name == "dept_review" {
-				chainLevel = 1 + s.rng.IntN(len(u.chain))
-				reached = chainLevel
-			} else if st.name != "recommended" {
-				reached = len(u.chain)
-			}
 			for i, d := range u.chain {
 				if err := chains.add(ctx, aid, i+1, d); err != nil {
 					return err

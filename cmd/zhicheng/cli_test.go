@@ -49,7 +49,7 @@ func TestUserAddAndPasswdCommands(t *testing.T) {
 	dir := m.Config.DataDir
 	m.Close()
 	out, err := runCLI(t, "Strong#Pass9\n", "user", "add", "--data", dir, "--org", "gs-lx", "--username", "lx_admin",
-		"--name", "马文", "--id-number", "11010519491231002X", "--phone", "13809310001", "--roles", "sysadmin")
+		"--name", "马文", "--id-number", "11010519491231002X", "--phone", "13809310001", "--email", "mawen@example.gov.cn", "--roles", "sysadmin")
 	if err != nil || !strings.Contains(out, "已创建账号 lx_admin") {
 		t.Fatalf("user add: %v\n%s", err, out)
 	}
@@ -65,7 +65,11 @@ func TestUserAddAndPasswdCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m2.Close()
-	if _, err := m2.Services.Accounts.Authenticate(context.Background(), "lx_admin", "Newer#Pass10", "127.0.0.1"); err != nil {
+	a, err := m2.Services.Accounts.Authenticate(context.Background(), "lx_admin", "Newer#Pass10", "127.0.0.1")
+	if err != nil {
 		t.Fatalf("login with the new password: %v", err)
+	}
+	if email, err := m2.Services.Accounts.Email(context.Background(), a); err != nil || email != "mawen@example.gov.cn" {
+		t.Fatalf("e-mail address from user add: %q %v", email, err)
 	}
 }

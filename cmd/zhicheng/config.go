@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -50,6 +51,9 @@ type Config struct {
 	// clock replaces the real clock of the services and the store (tests only; nil in
 	// production: time.Now).
 	clock func() time.Time
+	// lapseEvery is how often serve lapses overdue applications (tests only; zero in
+	// production: every minute).
+	lapseEvery time.Duration
 }
 
 func env(name, def string) string {
@@ -81,21 +85,22 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.SMTPFrom, c.SMTPUser, c.SMTPPassword = os.Getenv("ZHICHENG_SMTP_FROM"), os.Getenv("ZHICHENG_SMTP_USER"), os.Getenv("ZHICHENG_SMTP_PASSWORD")
 }
 
-// notifier builds where notifications go: the log, or the SMTP relay named by SMTP.
-func (c *Config) notifier(log *slog.Logger) (jobs.Notifier, error) {
+// notifier builds where notifications go: the log, or the SMTP relay named by SMTP, which
+// mails each user at the address lookup gives (decrypted from the store).
+func (c *Config) notifier(log *slog.Logger, lookup func(ctx context.Context, userID int64) (string, error)) (jobs.Notifier, error) {
 	if strings.TrimSpace(c.SMTP) == "" {
 		return jobs.LogNotifier{Log: log}, nil
 	}
 	host, p, err := net.SplitHostPort(strings.TrimSpace(c.SMTP))
 	port, perr := strconv.Atoi(p)
-	if err != nil || perr != nil || host == "" || c.SMTPFrom == "" {
-		return nil, fmt.Errorf("--smtp / ZHICHENG_SMTP：应为 主机:端口，并设置 ZHICHENG_SMTP_FROM")
+	if err != nil || perr != nil || host == "" {
+		return nil, fmt.Errorf("--smtp / ZHICHENG_SMTP：应为 主机:端口")
 	}
-	// Users have no e-mail address yet, so every message is skipped (and logged) until
-	// one is added; the lookup is where it will be read.
-	log.Warn("notifications: SMTP relay configured, but users have no e-mail address yet; messages are logged as not mailed", "smtp", c.SMTP)
-	return &jobs.SMTPNotifier{Host: host, Port: port, From: c.SMTPFrom, User: c.SMTPUser, Password: c.SMTPPassword, Log: log,
-		Lookup: func(context.Context, int64) (string, bool) { return "", false }}, nil
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return nil, fmt.Errorf("ZHICHENG_SMTP_FROM：应为发件人邮箱，如 zhicheng@example.gov.cn 或 职称系统 <zhicheng@example.gov.cn>")
+	}
+	log.Info("notifications: mailed through the SMTP relay; users without an e-mail address are skipped and logged", "smtp", c.SMTP, "from", c.SMTPFrom)
+	return &jobs.SMTPNotifier{Host: host, Port: port, From: c.SMTPFrom, User: c.SMTPUser, Password: c.SMTPPassword, Log: log, Lookup: lookup}, nil
 }
 
 // verifier builds the education-records verifier named by CHSI; nil for "off". Empty (the

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -36,8 +37,8 @@ type Main struct {
 	http *http.Server
 	done chan struct{}
 
-	stopJobs func()        // cancels the job worker
-	jobsDone chan struct{} // closed when the worker has stopped
+	stopJobs func()        // cancels the job worker and the deadline sweeper
+	jobsDone chan struct{} // closed when both have stopped
 }
 
 // Open opens the database, loads the demo if asked, and starts listening.
@@ -47,7 +48,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB, m.Services = db, service.New(deps)
-	notifier, err := m.Config.notifier(m.Log)
+	notifier, err := m.Config.notifier(m.Log, m.Services.Accounts.MailAddress)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,10 @@ func (m *Main) Open(ctx context.Context) error {
 	m.stopJobs, m.jobsDone = stop, make(chan struct{})
 	go func() {
 		defer close(m.jobsDone)
-		(&jobs.Worker{DB: m.DB, Notifier: notifier, Log: m.Log, Poll: 2 * time.Second}).Run(jctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { (&jobs.Worker{DB: m.DB, Notifier: notifier, Log: m.Log, Poll: 2 * time.Second}).Run(jctx) })
+		wg.Go(func() { m.lapseOverdue(jctx) })
+		wg.Wait()
 	}()
 	if m.Config.Demo {
 		m.printDemo(loaded)
@@ -137,6 +141,34 @@ func (m *Main) sweep(ctx context.Context) {
 			if err := m.DB.DeleteExpired(ctx, 24*time.Hour); err != nil {
 				m.Log.Warn("sweep expired sessions", "err", err)
 			}
+		}
+	}
+}
+
+// lapseOverdue ends the applications a closed review window overtook (R-CAL-02): once at
+// start, then every minute, so that none stays "in review" more than a minute past its
+// deadline. Every instance runs it; an application lapses at its version, so once.
+func (m *Main) lapseOverdue(ctx context.Context) {
+	every := m.Config.lapseEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := m.Services.Review.LapseOverdue(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			m.Log.Error("lapse overdue applications", "lapsed", n, "err", err)
+		case n > 0:
+			m.Log.Info("lapsed overdue applications", "lapsed", n)
+		default:
+			m.Log.Debug("no overdue applications to lapse")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -31,6 +31,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.StringVar(&in.Name, "name", "", "真实姓名（必填）")
 		fs.StringVar(&in.IDNumber, "id-number", "", "身份证号（必填）")
 		fs.StringVar(&in.Phone, "phone", "", "手机号（必填）")
+		fs.StringVar(&in.Email, "email", "", "电子邮箱（选填，用于发送状态变更通知）")
 		fs.StringVar(&roles, "roles", "sysadmin", "角色，逗号分隔：sysadmin,handler,leader,applicant,expert")
 	case "passwd":
 		fs.StringVar(&in.Username, "username", "", "登录账号（必填）")

@@ -17,14 +17,18 @@ type orgResponse struct {
 	Code        string  `json:"code"`
 	Name        string  `json:"name"`
 	ReviewChain []int64 `json:"review_chain"`
-	CreatedAt   string  `json:"created_at"`
-	Version     int64   `json:"version"`
+	// The posts of the grassroots senior quota (R-ELG-09); 0 when not registered.
+	ProfessionalPosts     int    `json:"professional_posts"`
+	GrassrootsSeniorPosts int    `json:"grassroots_senior_posts"`
+	CreatedAt             string `json:"created_at"`
+	Version               int64  `json:"version"`
 }
 
 func orgJSON(o model.Org) orgResponse {
 	res := orgResponse{
 		ID: o.ID, Kind: string(o.Kind), KindLabel: o.Kind.Label(), Code: o.Code, Name: o.Name,
-		ReviewChain: nonNil(o.ReviewChain), CreatedAt: utc(o.Created), Version: o.Version,
+		ReviewChain: nonNil(o.ReviewChain), ProfessionalPosts: o.ProfessionalPosts, GrassrootsSeniorPosts: o.GrassrootsSeniorPosts,
+		CreatedAt: utc(o.Created), Version: o.Version,
 	}
 	if o.ParentID != 0 {
 		p := o.ParentID
@@ -61,12 +65,14 @@ func (x *API) orgList(w http.ResponseWriter, r *http.Request, a model.Actor) err
 
 // orgCreateRequest is a new organisation.
 type orgCreateRequest struct {
-	ParentID    int64   `json:"parent_id"`
-	Kind        string  `json:"kind"`
-	UnitType    string  `json:"unit_type"`
-	Code        string  `json:"code"`
-	Name        string  `json:"name"`
-	ReviewChain []int64 `json:"review_chain"`
+	ParentID              int64   `json:"parent_id"`
+	Kind                  string  `json:"kind"`
+	UnitType              string  `json:"unit_type"`
+	Code                  string  `json:"code"`
+	Name                  string  `json:"name"`
+	ReviewChain           []int64 `json:"review_chain"`
+	ProfessionalPosts     int     `json:"professional_posts"`
+	GrassrootsSeniorPosts int     `json:"grassroots_senior_posts"`
 }
 
 func (x *API) orgCreate(w http.ResponseWriter, r *http.Request, a model.Actor) error {
@@ -77,6 +83,7 @@ func (x *API) orgCreate(w http.ResponseWriter, r *http.Request, a model.Actor) e
 	id, err := x.svc.Orgs.Create(r.Context(), a, model.Org{
 		ParentID: in.ParentID, Kind: model.OrgKind(in.Kind), UnitType: model.UnitType(in.UnitType),
 		Code: in.Code, Name: in.Name, ReviewChain: in.ReviewChain,
+		ProfessionalPosts: in.ProfessionalPosts, GrassrootsSeniorPosts: in.GrassrootsSeniorPosts,
 	})
 	if err != nil {
 		return err
@@ -96,13 +103,16 @@ func (x *API) orgShow(w http.ResponseWriter, r *http.Request, a model.Actor) err
 	return writeJSON(w, http.StatusOK, orgJSON(o))
 }
 
-// orgUpdateRequest changes an organisation; kind and parent cannot change.
+// orgUpdateRequest changes an organisation; kind and parent cannot change. It replaces the
+// whole: an omitted field is cleared (posts omitted are 0, not registered).
 type orgUpdateRequest struct {
-	Name        string  `json:"name"`
-	Code        string  `json:"code"`
-	UnitType    string  `json:"unit_type"`
-	ReviewChain []int64 `json:"review_chain"`
-	Version     *int64  `json:"version"`
+	Name                  string  `json:"name"`
+	Code                  string  `json:"code"`
+	UnitType              string  `json:"unit_type"`
+	ReviewChain           []int64 `json:"review_chain"`
+	ProfessionalPosts     int     `json:"professional_posts"`
+	GrassrootsSeniorPosts int     `json:"grassroots_senior_posts"`
+	Version               *int64  `json:"version"`
 }
 
 func (x *API) orgUpdate(w http.ResponseWriter, r *http.Request, a model.Actor) error {
@@ -119,7 +129,8 @@ func (x *API) orgUpdate(w http.ResponseWriter, r *http.Request, a model.Actor) e
 		return err
 	}
 	err = x.svc.Orgs.Update(r.Context(), a, model.Org{
-		ID: id, Name: in.Name, Code: in.Code, UnitType: model.UnitType(in.UnitType), ReviewChain: in.ReviewChain, Version: v,
+		ID: id, Name: in.Name, Code: in.Code, UnitType: model.UnitType(in.UnitType), ReviewChain: in.ReviewChain,
+		ProfessionalPosts: in.ProfessionalPosts, GrassrootsSeniorPosts: in.GrassrootsSeniorPosts, Version: v,
 	})
 	if err != nil {
 		return err

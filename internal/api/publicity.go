@@ -1,12 +1,11 @@
 package api
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"zhicheng/internal/model"
+	"zhicheng/internal/service"
 )
 
 // The public unit publicity (R-FLOW-01, R-PUB-02): anyone may read who is in publicity for a
@@ -51,26 +50,17 @@ type objectionRequest struct {
 	Contact string `json:"contact"`
 }
 
-// notInPublicity is what an objection to an application that is not in publicity gets: the
-// same answer whether it exists or not, so that the public learns nothing of other states.
-func notInPublicity(id int64) error {
-	return fmt.Errorf("objection to application %d: %w", id, &model.Error{Kind: model.KindNotFound, Rule: "R-FLOW-01",
-		Message: "公示名单中没有该申报", Fix: "异议只能针对正在单位公示中的申报提出（见 GET /api/v1/publicity）"})
-}
-
 func (x *API) publicityObject(w http.ResponseWriter, r *http.Request, _ model.Actor) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return notInPublicity(0)
+		return service.NotInPublicity(0)
 	}
 	var in objectionRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	// Any application not on the list, existing or not, is service.NotInPublicity.
 	oid, err := x.svc.Review.FileObjection(r.Context(), id, in.Text, in.Contact)
-	if k := model.KindOf(err); err != nil && (k == model.KindConflict || k == model.KindNotFound || errors.Is(err, model.ErrNotFound)) {
-		return notInPublicity(id)
-	}
 	if err != nil {
 		return err
 	}

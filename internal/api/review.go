@@ -88,6 +88,13 @@ func reviewFilter(r *http.Request) (service.ReviewFilter, error) {
 		}
 		f.PlanID = n
 	}
+	if s := q.Get("org_id"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			es = append(es, model.Invalid("org_id", "org_id 不是有效的机构编号", "org_id 为申报单位的机构编号（见 GET /api/v1/orgs）"))
+		}
+		f.OrgID = n
+	}
 	if s := q.Get("status"); s != "" {
 		f.Status = model.AppStatus(s)
 		if !f.Status.Valid() || f.Status == model.StatusDraft {
@@ -331,6 +338,9 @@ type reviewViewResponse struct {
 	DeptReturnLimit int                `json:"dept_return_limit"`
 	OriginalsPend   bool               `json:"originals_pending"`
 	FraudProposed   bool               `json:"fraud_proposed"`
+	ReviewEnds      *string            `json:"review_ends"`
+	IntakeEnds      *string            `json:"intake_ends"`
+	Quota           *quotaJSON         `json:"grassroots_quota"`
 	Findings        []checkFindingJSON `json:"findings"`
 	Duplicates      []duplicateJSON    `json:"duplicates"`
 	Returns         []returnJSON       `json:"returns"`
@@ -338,6 +348,18 @@ type reviewViewResponse struct {
 	Originals       []originalsJSON    `json:"originals"`
 	FraudCases      []fraudJSON        `json:"fraud_cases"`
 	Actions         []actionOptionJSON `json:"actions"`
+}
+
+// quotaJSON is the unit's grassroots senior quota (R-ELG-09) for a grassroots-scope senior
+// application.
+type quotaJSON struct {
+	Registered        bool    `json:"registered"`
+	ProfessionalPosts int     `json:"professional_posts"`
+	Held              int     `json:"held"`
+	Recommended       int     `json:"recommended"`
+	Used              int     `json:"used"`
+	Pct               float64 `json:"pct"`
+	Max               int     `json:"max"`
 }
 
 // reviewerFiles points the application's file addresses at the logged reviewer download.
@@ -363,8 +385,13 @@ func reviewViewJSON(v service.ReviewView) reviewViewResponse {
 		LevelName: v.Level.Name, Holder: v.Holder, Chain: []namedOrg{}, ChainLevel: st.ChainLevel,
 		PublicityStart: utcOrNil(st.PublicityStart), PublicityEnd: utcOrNil(st.PublicityEnd),
 		DeptReturns: v.DeptReturns, DeptReturnLimit: v.DeptReturnLimit, OriginalsPend: st.OriginalsPending, FraudProposed: st.FraudProposed,
+		ReviewEnds: utcOrNil(v.ReviewEnds), IntakeEnds: utcOrNil(v.IntakeEnds),
 		Findings: []checkFindingJSON{}, Duplicates: []duplicateJSON{}, Returns: returnsJSON(v.Returns), Objections: []objectionJSON{},
 		Originals: []originalsJSON{}, FraudCases: []fraudJSON{}, Actions: []actionOptionJSON{},
+	}
+	if q := v.Quota; q != nil {
+		res.Quota = &quotaJSON{Registered: q.Registered(), ProfessionalPosts: q.ProfessionalPosts, Held: q.Held, Recommended: q.Recommended,
+			Used: q.Used(), Pct: q.Pct, Max: q.Max}
 	}
 	for _, o := range v.Chain {
 		res.Chain = append(res.Chain, namedOrg{ID: o.ID, Name: o.Name})

@@ -34,7 +34,6 @@ type reviewActionRequest struct {
 	Contact     string           `json:"contact"`      // record_objection
 	Result      string           `json:"result"`       // record_originals
 	Source      string           `json:"source"`       // confirm_fraud: the decision's document number
-	UnitPosts   *unitPostsJSON   `json:"unit_posts"`   // recommend: the grassroots senior quota (R-ELG-09)
 }
 
 // given lists the optional fields the request sets.
@@ -52,7 +51,6 @@ func (in reviewActionRequest) given() []string {
 	add("contact", in.Contact != "")
 	add("result", in.Result != "")
 	add("source", in.Source != "")
-	add("unit_posts", in.UnitPosts != nil)
 	return out
 }
 
@@ -89,12 +87,10 @@ var reviewActions = map[rules.Action]reviewAction{
 		}
 		return r.ResolveObjection(ctx, a, id, v, in.ObjectionID, in.Reason)
 	}},
-	rules.ActRecommend: {[]string{"unit_posts"}, func(ctx context.Context, r *service.Review, a model.Actor, id, v int64, in reviewActionRequest) (service.Outcome, error) {
-		var posts *rules.UnitPosts
-		if in.UnitPosts != nil {
-			posts = &rules.UnitPosts{ProfessionalPosts: in.UnitPosts.ProfessionalPosts, SeniorGrassrootsPosts: in.UnitPosts.SeniorGrassrootsPosts}
-		}
-		return r.Recommend(ctx, a, id, v, posts)
+	// The grassroots senior quota (R-ELG-09) is counted from the unit's registered posts by
+	// the server; the client does not send posts.
+	rules.ActRecommend: {nil, func(ctx context.Context, r *service.Review, a model.Actor, id, v int64, in reviewActionRequest) (service.Outcome, error) {
+		return r.Recommend(ctx, a, id, v)
 	}},
 	rules.ActUnitRecall: {[]string{"reason"}, func(ctx context.Context, r *service.Review, a model.Actor, id, v int64, in reviewActionRequest) (service.Outcome, error) {
 		return r.UnitRecall(ctx, a, id, v, in.Reason)

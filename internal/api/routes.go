@@ -13,6 +13,7 @@ func (x *API) Routes() []Route {
 		{"GET", "/api/v1/openapi.json", authz.Public, x.openapi},
 
 		{"GET", "/api/v1/me", authz.SignedIn, x.me},
+		{"PUT", "/api/v1/me/email", authz.SignedIn, x.meEmail},
 
 		{"GET", "/api/v1/orgs", authz.ViewOrgs, x.orgList},
 		{"POST", "/api/v1/orgs", authz.ManageOrgs, x.orgCreate},
@@ -76,16 +77,17 @@ func (x *API) Routes() []Route {
 		{"GET", "/api/v1/applications/{id}/versions", authz.Apply, x.applicationVersions},
 
 		// The review (SPEC §5). The lists need the reviewer role of the list; one application's
-		// view, actions and files are for any reviewer, scoped by the service (404 outside it).
+		// view, actions and files are for any reviewer (authz.ReviewAny), scoped by the service
+		// (404 outside it).
 		{"GET", "/api/v1/review/unit", authz.ReviewUnit, x.reviewUnitList},
 		{"GET", "/api/v1/review/dept", authz.ReviewDept, x.reviewDeptList},
 		{"GET", "/api/v1/review/office", authz.OfficeWork, x.reviewOfficeList},
 		{"GET", "/api/v1/review/unit/export.xlsx", authz.ReviewUnit, x.reviewUnitExport},
 		{"GET", "/api/v1/review/dept/export.xlsx", authz.ReviewDept, x.reviewDeptExport},
 		{"GET", "/api/v1/review/office/export.xlsx", authz.OfficeWork, x.reviewOfficeExport},
-		{"GET", "/api/v1/review/applications/{id}", authz.SignedIn, x.reviewShow},
-		{"POST", "/api/v1/review/applications/{id}/actions/{action}", authz.SignedIn, x.reviewAct},
-		{"GET", "/api/v1/review/applications/{id}/files/{file_id}", authz.SignedIn, x.reviewFile},
+		{"GET", "/api/v1/review/applications/{id}", authz.ReviewAny, x.reviewShow},
+		{"POST", "/api/v1/review/applications/{id}/actions/{action}", authz.ReviewAny, x.reviewAct},
+		{"GET", "/api/v1/review/applications/{id}/files/{file_id}", authz.ReviewAny, x.reviewFile},
 		{"GET", "/api/v1/applications/{id}/status", authz.Apply, x.applicationStatus},
 		{"GET", "/api/v1/applications/{id}/access-log", authz.Apply, x.applicationAccessLog},
 		{"POST", "/api/v1/applications/{id}/resubmit", authz.Apply, x.applicationResubmit},

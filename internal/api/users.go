@@ -17,6 +17,7 @@ type userResponse struct {
 	Name           string   `json:"name"`
 	IDNumberMasked string   `json:"id_number_masked"`
 	PhoneMasked    string   `json:"phone_masked"`
+	EmailMasked    string   `json:"email_masked"`
 	Disabled       bool     `json:"disabled"`
 	Roles          []string `json:"roles"`
 	CreatedAt      string   `json:"created_at"`
@@ -26,7 +27,7 @@ type userResponse struct {
 func userJSON(u model.User) userResponse {
 	return userResponse{
 		ID: u.ID, OrgID: u.OrgID, Username: u.Username, Name: u.Name,
-		IDNumberMasked: u.IDNumberMasked, PhoneMasked: u.PhoneMasked, Disabled: u.Disabled,
+		IDNumberMasked: u.IDNumberMasked, PhoneMasked: u.PhoneMasked, EmailMasked: u.EmailMasked, Disabled: u.Disabled,
 		Roles: roleNames(u.Roles), CreatedAt: utc(u.Created), Version: u.Version,
 	}
 }
@@ -61,6 +62,7 @@ type userCreateRequest struct {
 	Name     string   `json:"name"`
 	IDNumber string   `json:"id_number"`
 	Phone    string   `json:"phone"`
+	Email    string   `json:"email"`
 	Password string   `json:"password"`
 	Roles    []string `json:"roles"`
 }
@@ -83,7 +85,7 @@ func (x *API) userCreate(w http.ResponseWriter, r *http.Request, a model.Actor) 
 	}
 	id, err := x.svc.Accounts.CreateUser(r.Context(), a, service.UserInput{
 		OrgID: in.OrgID, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
-		Phone: in.Phone, Password: in.Password, Roles: roles(in.Roles),
+		Phone: in.Phone, Email: in.Email, Password: in.Password, Roles: roles(in.Roles),
 	})
 	if err != nil {
 		return err

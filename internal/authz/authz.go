@@ -25,12 +25,17 @@ const (
 	Apply         Permission = "apply"          // applicants
 	ReviewUnit    Permission = "review.unit"    // unit and agency reviewers
 	ReviewDept    Permission = "review.dept"    // review departments
+	ReviewAny     Permission = "review.any"     // any reviewer: one application's review page, files and actions, scoped by the service
 	OfficeWork    Permission = "office.work"    // the title-reform office's staff
 	ExpertWork    Permission = "expert.work"    // experts
 	CommitteeWork Permission = "committee.work" // committee staff
 	ManagePlans   Permission = "plans.manage"   // the office configures plans, the calendar, the blacklist, entrustments
 	ResetPlan     Permission = "plans.reset"    // the office's review leader runs the test-period reset (R-CAL-03)
 	Entrust       Permission = "entrust.submit" // a unit's reviewers upload its entrustment letter (R-ELG-05)
+	// Sweep is what the system does by itself when a deadline passes: it ends the
+	// applications a closed review window overtook (R-CAL-02). No role holds it, so no person
+	// can take those steps; only the system actor (model.Actor.System) passes Allowed.
+	Sweep Permission = "system.sweep"
 )
 
 // Grant gives a role a permission, in organisations of the listed kinds (any kind if none).
@@ -59,12 +64,14 @@ var table = map[Permission][]Grant{
 	Apply:         {{Role: model.RoleApplicant, Kinds: []model.OrgKind{model.OrgUnit, model.OrgAgency}}},
 	ReviewUnit:    grants(reviewers, model.OrgUnit, model.OrgAgency),
 	ReviewDept:    grants(reviewers, model.OrgCity, model.OrgIndustry, model.OrgEvalOffice),
+	ReviewAny:     grants(reviewers, model.OrgUnit, model.OrgAgency, model.OrgCity, model.OrgIndustry, model.OrgEvalOffice, model.OrgOffice),
 	OfficeWork:    grants(reviewers, model.OrgOffice),
 	ExpertWork:    {{Role: model.RoleExpert}},
 	CommitteeWork: grants(reviewers, model.OrgCommittee),
 	ManagePlans:   grants(reviewers, model.OrgOffice),
 	ResetPlan:     {{Role: model.RoleLeader, Kinds: []model.OrgKind{model.OrgOffice}}},
 	Entrust:       grants(reviewers, model.OrgUnit),
+	Sweep:         nil, // nobody: see Sweep
 }
 
 // Allowed reports whether a may use permission p.

@@ -39,6 +39,10 @@ type orgSpec struct {
 	unitType    model.UnitType
 	code, name  string
 	chain       []string
+	// posts and held are the unit's professional posts and grassroots senior posts already
+	// held (R-ELG-09), so that a grassroots senior recommendation can be walked; the
+	// agencies are left unregistered, to show that state too.
+	posts, held int
 }
 
 // The demo tree. Codes are made up in the shape of unified social credit codes' prefixes.
@@ -52,12 +56,12 @@ var orgs = []orgSpec{
 	{key: "ts", parent: "office", kind: model.OrgCity, code: "GS-TS", name: "天水市人力资源和社会保障局"},
 	{key: "gzw", parent: "office", kind: model.OrgIndustry, code: "GS-GZW", name: "甘肃省人民政府国有资产监督管理委员会"},
 	{key: "dx", parent: "office", kind: model.OrgIndustry, code: "GS-DX", name: "中共甘肃省委党校（甘肃行政学院）"},
-	{key: "school", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620100DEMO0001", name: "兰州示范职业技术学院", chain: []string{"lz"}},
-	{key: "energy", parent: "gzw", kind: model.OrgUnit, unitType: model.UnitStateEnterprise, code: "91620000DEMO0002", name: "甘肃示范能源集团有限公司", chain: []string{"gzw", "zpb"}},
-	{key: "tech", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPrivateEnterprise, code: "91620100DEMO0003", name: "兰州示范软件科技有限公司", chain: []string{"lz"}},
-	{key: "assoc", parent: "lx", kind: model.OrgUnit, unitType: model.UnitSocialOrg, code: "51622900DEMO0004", name: "临夏州示范社会工作协会", chain: []string{"lx"}},
-	{key: "central", parent: "office", kind: model.OrgUnit, unitType: model.UnitCentral, code: "91620000DEMO0005", name: "中国示范电力集团甘肃分公司", chain: []string{"zpb"}},
-	{key: "train", parent: "dx", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620000DEMO0006", name: "甘肃省示范干部培训中心", chain: []string{"dx"}},
+	{key: "school", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620100DEMO0001", name: "兰州示范职业技术学院", chain: []string{"lz"}, posts: 320, held: 9},
+	{key: "energy", parent: "gzw", kind: model.OrgUnit, unitType: model.UnitStateEnterprise, code: "91620000DEMO0002", name: "甘肃示范能源集团有限公司", chain: []string{"gzw", "zpb"}, posts: 180, held: 6},
+	{key: "tech", parent: "lz", kind: model.OrgUnit, unitType: model.UnitPrivateEnterprise, code: "91620100DEMO0003", name: "兰州示范软件科技有限公司", chain: []string{"lz"}, posts: 45, held: 1},
+	{key: "assoc", parent: "lx", kind: model.OrgUnit, unitType: model.UnitSocialOrg, code: "51622900DEMO0004", name: "临夏州示范社会工作协会", chain: []string{"lx"}, posts: 24, held: 1},
+	{key: "central", parent: "office", kind: model.OrgUnit, unitType: model.UnitCentral, code: "91620000DEMO0005", name: "中国示范电力集团甘肃分公司", chain: []string{"zpb"}, posts: 150, held: 4},
+	{key: "train", parent: "dx", kind: model.OrgUnit, unitType: model.UnitPublicInstitution, code: "12620000DEMO0006", name: "甘肃省示范干部培训中心", chain: []string{"dx"}, posts: 60, held: 2},
 	{key: "lzrc", parent: "lz", kind: model.OrgAgency, code: "12620100DEMO0007", name: "兰州市人才交流服务中心", chain: []string{"lz"}},
 	{key: "lxrc", parent: "lx", kind: model.OrgAgency, code: "12622900DEMO0008", name: "临夏州人才服务中心", chain: []string{"lx"}},
 }
@@ -131,7 +135,8 @@ func Load(ctx context.Context, db *store.DB, svc *service.Services, now time.Tim
 	sys := model.SystemActor("演示数据")
 	ids := map[string]int64{}
 	for _, o := range orgs {
-		m := model.Org{ParentID: ids[o.parent], Kind: o.kind, UnitType: o.unitType, Code: o.code, Name: o.name}
+		m := model.Org{ParentID: ids[o.parent], Kind: o.kind, UnitType: o.unitType, Code: o.code, Name: o.name,
+			ProfessionalPosts: o.posts, GrassrootsSeniorPosts: o.held}
 		for _, c := range o.chain {
 			m.ReviewChain = append(m.ReviewChain, ids[c])
 		}

@@ -110,7 +110,7 @@ func TestLogNotifier(t *testing.T) {
 	}
 	// Without an address the SMTP notifier skips the user instead of retrying for ever.
 	n := &jobs.SMTPNotifier{Host: "127.0.0.1", Port: 1, From: "zc@example.org",
-		Lookup: func(context.Context, int64) (string, bool) { return "", false }}
+		Lookup: func(context.Context, int64) (string, error) { return "", nil }}
 	if err := n.Notify(context.Background(), jobs.Message{UserID: 1}); err != nil {
 		t.Fatal(err)
 	}

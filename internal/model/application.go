@@ -48,6 +48,10 @@ const (
 	StatusNotRecommended AppStatus = "not_recommended" // end: 单位不予推荐
 	StatusRejected       AppStatus = "rejected"        // end: 资格初审未通过
 	StatusCancelledFraud AppStatus = "cancelled_fraud" // end: 因弄虚作假取消申报资格 (R-FLOW-11)
+	// StatusLapsed ends an application the review deadline overtook: still with its unit or
+	// a department (or returned to the applicant) when the plan's review window closed, which
+	// never reopens (R-CAL-02). The system, not a person, moves it here.
+	StatusLapsed AppStatus = "lapsed" // end: 逾期未完成审核
 )
 
 var appStatusNames = map[AppStatus]string{
@@ -64,6 +68,7 @@ var appStatusNames = map[AppStatus]string{
 	StatusNotRecommended: "单位不予推荐",
 	StatusRejected:       "资格初审未通过",
 	StatusCancelledFraud: "因弄虚作假取消申报资格",
+	StatusLapsed:         "逾期未完成审核",
 }
 
 // Label is the Chinese name shown to the applicant (R-APP-08).

@@ -86,4 +86,10 @@ type Org struct {
 	// ReviewChain is the ordered list of review-department ids (R-FLOW-06); filled only
 	// where the caller asked for it.
 	ReviewChain []int64
+	// The posts the grassroots senior quota is checked against (R-ELG-09), registered by the
+	// office for units and agencies: ProfessionalPosts is 专业技术岗位总量 (0: not
+	// registered), GrassrootsSeniorPosts the 基层有效高级岗位 already held (正常和破格) before
+	// this year's recommendations.
+	ProfessionalPosts     int
+	GrassrootsSeniorPosts int
 }

@@ -33,8 +33,8 @@ func (r Role) Label() string { return roleNames[r] }
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { _, ok := roleNames[r]; return ok }
 
-// User is a real-name account. The ID number and phone are held encrypted by the store;
-// the masked forms are what lists and logs show (R-SEC-01).
+// User is a real-name account. The ID number, phone and e-mail address are held
+// encrypted by the store; the masked forms are what lists and logs show (R-SEC-01).
 type User struct {
 	ID             int64
 	OrgID          int64
@@ -42,6 +42,7 @@ type User struct {
 	Name           string
 	IDNumberMasked string
 	PhoneMasked    string
+	EmailMasked    string // "" when the user has given no address
 	Disabled       bool
 	Roles          []Role
 	Created        time.Time

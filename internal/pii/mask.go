@@ -40,3 +40,21 @@ func allDigits(r []rune) bool {
 	}
 	return true
 }
+
+// MaskEmail keeps the domain of an e-mail address and at most the first two characters of
+// its local part, "zh***@example.com": enough for a person to recognise their address,
+// not enough to write to it. The stars are always three, so the mask does not tell the
+// local part's length; a local part of 3 characters or fewer keeps only its first
+// (1 or fewer: none). A value without "@" is starred entirely.
+func MaskEmail(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return strings.Repeat("*", len([]rune(s)))
+	}
+	local := []rune(s[:at])
+	keep := 2
+	if len(local) <= 3 {
+		keep = len(local) / 2
+	}
+	return string(local[:keep]) + "***" + s[at:]
+}

@@ -1,7 +1,7 @@
 // Package pii owns the protection of personal data at rest (SPEC R-SEC-01): the
-// keys, the authenticated encryption of ID numbers and phones, the blind indexes
-// that let a store find a row by ID number without holding it in clear, and the
-// masks used wherever such data is listed.
+// keys, the authenticated encryption of ID numbers, phones and e-mail addresses, the
+// blind indexes that let a store find a row by ID number without holding it in clear,
+// and the masks used wherever such data is listed.
 //
 // The algorithms are the Chinese national ones (SM3, SM4) because a provincial
 // system is assessed against 等级保护 / 密评 requirements that expect them.

@@ -317,3 +317,29 @@ func TestR_SEC_01_maskPhone(t *testing.T) {
 		})
 	}
 }
+
+func TestR_SEC_01_maskEmail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"zhangsan@example.com", "zh***@example.com"},
+		{"zhang@example.com", "zh***@example.com"},
+		{"abcd@qq.com", "ab***@qq.com"},
+		{"abc@qq.com", "a***@qq.com"},
+		{"ab@qq.com", "a***@qq.com"},
+		{"a@qq.com", "***@qq.com"},
+		{"@qq.com", "***@qq.com"},
+		{"张三丰@例子.中国", "张***@例子.中国"},
+		{"no-at-sign", "**********"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := MaskEmail(tt.in)
+			if got != tt.want {
+				t.Errorf("MaskEmail(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("MaskEmail(%q) = %q is not valid UTF-8", tt.in, got)
+			}
+		})
+	}
+}

@@ -526,7 +526,8 @@ func CheckGrassrootsQuota(seniorGrassrootsPosts, professionalPosts int, addingOn
 }
 
 // CheckGrassrootsQuotaPct is CheckGrassrootsQuota with the plan's percentage (zero means 10).
-// Exactly pct % is allowed: 2 of 20 posts at 10 % pass, 3 do not.
+// Exactly pct % is allowed: 2 of 20 posts at 10 % pass, 3 do not. The refusal says the posts
+// used, the limit and how many posts would have to free up.
 func CheckGrassrootsQuotaPct(seniorGrassrootsPosts, professionalPosts int, addingOne bool, pct float64) *model.Error {
 	if pct <= 0 {
 		pct = GrassrootsSeniorCapPercent
@@ -535,22 +536,29 @@ func CheckGrassrootsQuotaPct(seniorGrassrootsPosts, professionalPosts int, addin
 	if addingOne {
 		n++
 	}
-	// The largest whole number of posts within the cap; the epsilon keeps 10 % of 20 at 2
-	// despite binary floating point.
-	maxPosts := max(0, int(math.Floor(float64(professionalPosts)*pct/100+1e-9)))
+	maxPosts := GrassrootsSeniorMax(professionalPosts, pct)
 	if n <= maxPosts {
 		return nil
 	}
-	incl := ""
+	used := fmt.Sprintf("本单位基层有效高级岗位已用 %d 个", seniorGrassrootsPosts)
 	if addingOne {
-		incl = "（含本次申报）"
+		used += fmt.Sprintf("，加上本次申报共 %d 个", n)
 	}
 	pctText := strconv.FormatFloat(pct, 'f', -1, 64)
 	return elgFinding("R-ELG-09", "unit_posts",
-		fmt.Sprintf("本单位基层有效高级职称岗位将达 %d 个%s，超过专业技术岗位总量 %d 个的 %s%%（最多 %d 个）",
-			n, incl, professionalPosts, pctText, maxPosts),
-		fmt.Sprintf("基层有效高级岗位（含正常和破格晋升）不得超过专业技术岗位总量的 %s%%：待本单位基层有效高级岗位有空缺后申报，或改为申报全省有效职称",
-			pctText))
+		fmt.Sprintf("%s，超过上限 %d 个（专业技术岗位总量 %d 个的 %s%%）", used, maxPosts, professionalPosts, pctText),
+		fmt.Sprintf("基层有效高级岗位（含正常和破格晋升）不得超过专业技术岗位总量的 %s%%，须再空出 %d 个岗位：待本单位基层有效高级岗位有空缺后再申报推荐，或改为申报全省有效职称",
+			pctText, n-maxPosts))
+}
+
+// GrassrootsSeniorMax is the most grassroots-valid senior posts pct % of professionalPosts
+// allows (zero pct means 10): the whole number of posts within the cap, rounded down.
+func GrassrootsSeniorMax(professionalPosts int, pct float64) int {
+	if pct <= 0 {
+		pct = GrassrootsSeniorCapPercent
+	}
+	// The epsilon keeps 10 % of 20 at 2 despite binary floating point.
+	return max(0, int(math.Floor(float64(professionalPosts)*pct/100+1e-9)))
 }
 
 // ExemptFromPostRatio reports whether an application is outside the unit's post-structure

@@ -469,8 +469,11 @@ func TestR_ELG_09_grassrootsQuota(t *testing.T) {
 		}
 	}
 	e := CheckGrassrootsQuota(2, 20, true)
-	if e.Message != "本单位基层有效高级职称岗位将达 3 个（含本次申报），超过专业技术岗位总量 20 个的 10%（最多 2 个）" {
+	if e.Message != "本单位基层有效高级岗位已用 2 个，加上本次申报共 3 个，超过上限 2 个（专业技术岗位总量 20 个的 10%）" {
 		t.Errorf("message %q", e.Message)
+	}
+	if !strings.Contains(e.Fix, "须再空出 1 个岗位") {
+		t.Errorf("fix %q does not say how many posts must free up", e.Fix)
 	}
 	if e := CheckGrassrootsQuotaPct(2, 20, true, 15); e != nil {
 		t.Errorf("15 %% of 20 is 3: %v", e)

@@ -56,6 +56,15 @@ import (
 //   - Guards that check what the actor submits with the action (Input: the return list, a
 //     reason) are checked by Decide only: Available cannot know what will be typed into the
 //     form behind the button.
+//   - The review deadline ends what it overtakes (R-CAL-02): an application still submitted,
+//     in unit publicity, returned, recommended or in department review when the plan's
+//     unit_review window has ended can never move again, so the system lapses it (ActLapse →
+//     lapsed, an end). One in the departments' hands lapses also once the committee stops
+//     receiving materials (committee_intake), since the last department could no longer pass
+//     it on. No person holds the permission (authz.Sweep); a pending fraud proposal is the
+//     office's to decide first, and the next sweep lapses the application if it is dismissed.
+//     A publicity that would end no earlier than the review deadline is not started: the
+//     application could never be recommended.
 
 // Action is a step someone takes on an application.
 type Action string
@@ -81,6 +90,7 @@ const (
 	ActProposeFraud     Action = "propose_fraud"      // 提请因弄虚作假取消申报资格
 	ActConfirmFraud     Action = "confirm_fraud"      // 确认取消申报资格
 	ActDismissFraud     Action = "dismiss_fraud"      // 驳回取消申请
+	ActLapse            Action = "lapse"              // 逾期终止 (the system, after the review deadline)
 )
 
 var actionNames = map[Action]string{
@@ -104,6 +114,7 @@ var actionNames = map[Action]string{
 	ActProposeFraud:     "提请取消申报资格",
 	ActConfirmFraud:     "确认取消申报资格",
 	ActDismissFraud:     "驳回取消申请",
+	ActLapse:            "逾期终止",
 }
 
 // Label is the Chinese name of the action, used in messages.
@@ -160,6 +171,10 @@ type Case struct {
 	// PublicityEnd) and how many objections received are not yet resolved.
 	PublicityEnds  time.Time
 	OpenObjections int
+	// Calendar is the working-day calendar, for the guard that asks when a publicity started
+	// now would end (start_publicity); nil when the caller has not loaded it, and that guard
+	// then leaves the question to the step, which computes the end itself.
+	Calendar *Calendar
 	// UnitPosts is the unit's post count for the grassroots senior quota (R-ELG-09), checked
 	// when a grassroots-scope senior application is recommended; nil when not registered.
 	UnitPosts *UnitPosts
@@ -260,8 +275,9 @@ func (t Transition) resolve(c Case) Transition {
 	return t
 }
 
-// ends are the states nothing leaves (SPEC §5 "ends" up to the preliminary review).
-var ends = []model.AppStatus{model.StatusWithdrawn, model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud}
+// ends are the states nothing leaves (SPEC §5 "ends" up to the preliminary review, and the
+// lapse after the review deadline).
+var ends = []model.AppStatus{model.StatusWithdrawn, model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud, model.StatusLapsed}
 
 // IsEnd reports whether s is a final state of the procedure.
 func IsEnd(s model.AppStatus) bool { return slices.Contains(ends, s) }
@@ -290,7 +306,7 @@ var transitions = slices.Concat(
 		{From: model.StatusSubmitted, Action: ActUnitNotRecommend, To: model.StatusNotRecommended, Perm: authz.ReviewUnit,
 			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, notRecommendReason}, Rule: "R-FLOW-02", Label: "不予推荐"},
 		{From: model.StatusSubmitted, Action: ActStartPublicity, To: model.StatusUnitPublicity, Perm: authz.ReviewUnit,
-			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending}, Rule: "R-FLOW-01", Label: "审核通过，开始公示"},
+			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, publicityFitsReview}, Rule: "R-FLOW-01", Label: "审核通过，开始公示"},
 		{From: model.StatusUnitPublicity, Action: ActRecordObjection, To: model.StatusUnitPublicity, Perm: authz.ReviewUnit,
 			Guards: []Guard{objectionText}, Rule: "R-FLOW-01", Label: "登记异议"},
 		{From: model.StatusUnitPublicity, Action: ActResolveObjection, To: model.StatusUnitPublicity, Perm: authz.ReviewUnit,
@@ -316,7 +332,7 @@ var transitions = slices.Concat(
 			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, chainConfigured}, Rule: "R-FLOW-06", Label: "受理"},
 		{From: model.StatusDeptReview, Action: ActDeptPass, Next: nextLevel,
 			Targets: []model.AppStatus{model.StatusDeptReview, model.StatusPrelimReview}, Perm: authz.ReviewDept,
-			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, chainLevelValid, originalsChecked}, Rule: "R-FLOW-06", Label: "审核通过"},
+			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, chainLevelValid, originalsChecked, intakeOpen}, Rule: "R-FLOW-06", Label: "审核通过"},
 		{From: model.StatusDeptReview, Action: ActDeptReturn, To: model.StatusReturned, Perm: authz.ReviewDept,
 			Window: model.WindowUnitReview, Deadline: true,
 			Guards: []Guard{noFraudPending, chainLevelValid, deptReturnLimit, returnItems}, Rule: "R-FLOW-03", Label: "退回修改"},
@@ -342,7 +358,72 @@ var transitions = slices.Concat(
 	fraudRows(model.StatusDeptReview, authz.ReviewDept),
 	fraudRows(model.StatusPrelimReview, authz.OfficeWork),
 	fraudRows(model.StatusPrelimPassed, authz.OfficeWork),
+	// The system: what the review deadline overtook ends (R-CAL-02).
+	lapseRows(),
 )
+
+// Lapse is a state that a closed window ends, with the windows whose end does (R-CAL-02).
+type Lapse struct {
+	From    model.AppStatus
+	Windows []model.WindowKind
+}
+
+// lapses are the states the review deadline overtakes: the unit_review window binds every
+// step out of them (the unit's, the departments', the applicant's resubmission), so once it
+// has ended nothing can move them. An application with the departments also depends on the
+// committee still receiving materials: after that the last department cannot pass it on.
+var lapses = []Lapse{
+	{From: model.StatusSubmitted, Windows: []model.WindowKind{model.WindowUnitReview}},
+	{From: model.StatusUnitPublicity, Windows: []model.WindowKind{model.WindowUnitReview}},
+	{From: model.StatusReturned, Windows: []model.WindowKind{model.WindowUnitReview}},
+	{From: model.StatusRecommended, Windows: []model.WindowKind{model.WindowUnitReview, model.WindowCommitteeIntake}},
+	{From: model.StatusDeptReview, Windows: []model.WindowKind{model.WindowUnitReview, model.WindowCommitteeIntake}},
+}
+
+// Lapses lists the states a closed window ends, in procedure order: what the sweeper looks for.
+func Lapses() []Lapse {
+	out := slices.Clone(lapses)
+	for i := range out {
+		out[i].Windows = slices.Clone(out[i].Windows)
+	}
+	return out
+}
+
+func lapseRows() []Transition {
+	var rows []Transition
+	for _, l := range lapses {
+		rows = append(rows, Transition{From: l.From, Action: ActLapse, To: model.StatusLapsed, Perm: authz.Sweep,
+			Guards: []Guard{noFraudPending, overdue}, Rule: "R-CAL-02", Label: "逾期终止"})
+	}
+	return rows
+}
+
+// Overdue says which closed window has overtaken the case: of its state's windows (Lapses),
+// the one that ended first, if any has ended at c.Now. A window the plan does not set never
+// ends; the steps it binds are refused instead (R-CAL-01).
+func Overdue(c Case) (w model.PlanWindow, ok bool) {
+	for _, l := range lapses {
+		if l.From != c.Status {
+			continue
+		}
+		for _, k := range l.Windows {
+			pw, set := c.Plan.Window(k)
+			if !set || pw.End.IsZero() || c.Now.Before(pw.End) {
+				continue
+			}
+			if !ok || pw.End.Before(w.End) {
+				w, ok = pw, true
+			}
+		}
+	}
+	return w, ok
+}
+
+// LapseReason is what the audit log and the applicant read when the window w ended the
+// application.
+func LapseReason(w model.PlanWindow) string {
+	return fmt.Sprintf("%s时间已于 %s 截止，本申报在截止前未完成审核，按规定终止（R-CAL-02，系统不再重启）", w.Kind.Label(), FormatEnd(w.End))
+}
 
 // fraudRows are the R-FLOW-11 rows of one state: the holder proposes, the office decides.
 func fraudRows(from model.AppStatus, holder authz.Permission) []Transition {
@@ -479,6 +560,7 @@ var holders = map[authz.Permission]string{
 	authz.ReviewUnit: "用人单位（人才服务机构）的经办人或审核领导",
 	authz.ReviewDept: "审核部门（市州人社部门、行业主管部门、中评办）的经办人或审核领导",
 	authz.OfficeWork: "职改办的经办人或审核领导",
+	authz.Sweep:      "系统在审核截止后自动",
 }
 
 func forbidden(t Transition) error {
@@ -579,6 +661,67 @@ var noFraudPending = Guard{Name: "no_fraud_pending", Rule: "R-FLOW-11", Check: f
 		"请等待职改办确认或驳回取消申请")
 }}
 
+// publicityFitsReview refuses a unit publicity that would end no earlier than the unit_review
+// window: recommending needs the publicity ended (publicityEnded) and the window still open,
+// so the application could never be recommended and would only lapse (R-CAL-02). The end
+// is computed as StartPublicity will, from Case.Calendar at Now; without a calendar, or for
+// days it does not cover, the step computes the end itself and reports why it cannot.
+var publicityFitsReview = Guard{Name: "publicity_fits_review", Rule: "R-CAL-02", Check: func(c Case) model.Errors {
+	pw, ok := c.Plan.Window(model.WindowUnitReview)
+	if !ok || c.Calendar == nil {
+		return nil
+	}
+	end, err := PublicityEnd(c.Calendar, c.Now, c.AppType, c.Scope, c.Plan.Policy)
+	if err != nil || end.Before(pw.End) {
+		return nil
+	}
+	return one(model.KindClosed, "R-CAL-02", "",
+		fmt.Sprintf("现在开始公示，公示期至 %s 结束，不早于%s截止时间 %s，公示期满后已不能推荐上报", FormatEnd(end), pw.Kind.Label(), FormatEnd(pw.End)),
+		"审核截止时间不会延后，系统不再重启；请联系职改办说明情况，截止前未完成审核的申报将终止")
+}}
+
+// intakeOpen refuses the last department's pass, which hands the application on towards the
+// committee, once the committee stopped receiving materials (seed 003 "11月4日24时为…评审委员会
+// 接收材料截止时间", R-CAL-02). A plan without the window sets no such deadline: the step is
+// bound by the unit_review window already. ValidatePlan keeps intake from closing before
+// unit_review, so for a valid plan this repeats the window's refusal at worst; it holds the
+// rule where the two were set apart by hand.
+var intakeOpen = Guard{Name: "committee_intake_open", Rule: "R-CAL-02", Check: func(c Case) model.Errors {
+	pw, ok := c.Plan.Window(model.WindowCommitteeIntake)
+	if !ok || pw.End.IsZero() || c.Now.Before(pw.End) || nextLevel(c).Status != model.StatusPrelimReview {
+		return nil
+	}
+	return one(model.KindClosed, "R-CAL-02", "",
+		fmt.Sprintf("%s时间已于 %s 截止，不能再报送职改办资格初审", pw.Kind.Label(), FormatEnd(pw.End)),
+		"评委会收件截止后系统不再重启，逾期未报送的申报将终止；如有疑问请联系职改办")
+}}
+
+// overdue holds once a window of the case's state has ended (Overdue): only then does the
+// system lapse the application.
+var overdue = Guard{Name: "overdue", Rule: "R-CAL-02", Check: func(c Case) model.Errors {
+	if _, ok := Overdue(c); ok {
+		return nil
+	}
+	var when []string
+	for _, l := range lapses {
+		if l.From != c.Status {
+			continue
+		}
+		for _, k := range l.Windows {
+			if pw, ok := c.Plan.Window(k); ok && !pw.End.IsZero() {
+				when = append(when, fmt.Sprintf("%s至 %s", k.Label(), FormatEnd(pw.End)))
+			} else {
+				when = append(when, k.Label()+"时间未设置")
+			}
+		}
+	}
+	msg := "审核尚未截止，不能逾期终止"
+	if len(when) > 0 {
+		msg = fmt.Sprintf("审核尚未截止（%s），不能逾期终止", strings.Join(when, "，"))
+	}
+	return one(model.KindConflict, "R-CAL-02", "", msg, "审核截止后，截止前未完成审核的申报由系统自动终止")
+}}
+
 var publicityEnded = Guard{Name: "publicity_ended", Rule: "R-FLOW-01", Check: func(c Case) model.Errors {
 	n := publicityWorkdays(c.AppType, c.Scope, c.Plan.Policy)
 	if c.PublicityEnds.IsZero() {
@@ -617,7 +760,7 @@ var grassrootsQuota = Guard{Name: "grassroots_quota", Rule: "R-ELG-09", Check: f
 	if c.UnitPosts == nil || c.UnitPosts.ProfessionalPosts <= 0 {
 		return one(model.KindInvalid, "R-ELG-09", "unit_posts",
 			"推荐全省基层有效高级职称须核对本单位岗位比例，但本单位专业技术岗位总量未登记",
-			"请登记本单位专业技术岗位总量和已用基层有效高级岗位数，基层有效高级岗位不超过总量的 10%")
+			"请联系职改办在机构管理中登记本单位专业技术岗位总量和已用基层有效高级岗位数；基层有效高级岗位不超过总量的 10%")
 	}
 	if e := CheckGrassrootsQuotaPct(c.UnitPosts.SeniorGrassrootsPosts, c.UnitPosts.ProfessionalPosts, true, c.Plan.Policy.GrassrootsSeniorQuotaPct); e != nil {
 		return model.Errors{e}

@@ -41,6 +41,37 @@ func wfCalendar(t *testing.T) *rules.Calendar {
 	return c
 }
 
+// wfCal is the State Council calendar, for the satisfiers and breakers, which have no t.
+var wfCal = func() *rules.Calendar {
+	c, err := holidays.NewCalendar()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+// wfWindowEnd is when the case's plan closes window k.
+func wfWindowEnd(c *rules.Case, k model.WindowKind) time.Time {
+	w, ok := c.Plan.Window(k)
+	if !ok {
+		panic("plan lacks window " + string(k))
+	}
+	return w.End
+}
+
+// wfSetWindowEnd moves the end of window k of the case's plan (on a copy of the windows).
+func wfSetWindowEnd(c *rules.Case, k model.WindowKind, end time.Time) {
+	c.Plan.Windows = slices.Clone(c.Plan.Windows)
+	for i := range c.Plan.Windows {
+		if c.Plan.Windows[i].Kind == k {
+			c.Plan.Windows[i].End = end
+		}
+	}
+}
+
+// wfReviewClosed is the instant both of seed 003's deadlines pass: 2024-11-04 24:00.
+var wfReviewClosed = wfAt(2024, 11, 5, 0, 0)
+
 // wfCase is a case in state s that satisfies every guard of the table except those that
 // contradict others (fraud proposed, originals pending, objections open): 2024-10-15 10:00
 // is inside the application window and before the review window opens, the publicity ended
@@ -92,6 +123,10 @@ var wfSatisfy = map[string]func(*rules.Case){
 	"dismiss_reason":        wfWithReason,
 	"return_items":          wfWithItems,
 	"originals_items":       wfWithItems,
+	// 10-15 is before both deadlines; a publicity started then ends on 10-21 24:00.
+	"publicity_fits_review": func(c *rules.Case) { c.Calendar = wfCal },
+	"committee_intake_open": func(c *rules.Case) {},
+	"overdue":               func(c *rules.Case) { c.Now = wfWindowEnd(c, model.WindowUnitReview) },
 }
 
 var wfBreak = map[string]func(*rules.Case){
@@ -123,6 +158,14 @@ var wfBreak = map[string]func(*rules.Case){
 	"dismiss_reason":        wfNoReason,
 	"return_items":          func(c *rules.Case) { c.Items = nil },
 	"originals_items":       func(c *rules.Case) { c.Items = nil },
+	// Started on Friday 11-01, five working days end on 11-07 24:00, after review closes.
+	"publicity_fits_review": func(c *rules.Case) { c.Calendar, c.Now = wfCal, wfAt(2024, 11, 1, 10, 0) },
+	// The last level passes after intake closed (set apart from unit_review by hand).
+	"committee_intake_open": func(c *rules.Case) {
+		c.ChainLength, c.ChainLevel = 2, 2
+		wfSetWindowEnd(c, model.WindowCommitteeIntake, c.Now)
+	},
+	"overdue": func(c *rules.Case) { c.Now = wfWindowEnd(c, model.WindowUnitReview).Add(-time.Millisecond) },
 }
 
 func wfWithReason(c *rules.Case) { c.Reason = "经核实，情况说明如下" }
@@ -145,8 +188,12 @@ func wfRowCase(t *testing.T, row rules.Transition) rules.Case {
 	return c
 }
 
-// wfActor is someone who holds permission p.
+// wfActor is someone who holds permission p: for authz.Sweep, which no role holds, the
+// system itself.
 func wfActor(p authz.Permission) model.Actor {
+	if p == authz.Sweep {
+		return model.SystemActor("系统")
+	}
 	kind, role := map[authz.Permission]model.OrgKind{
 		authz.Apply:      model.OrgUnit,
 		authz.ReviewUnit: model.OrgUnit,
@@ -234,6 +281,7 @@ var wfStatuses = []model.AppStatus{
 	model.StatusDraft, model.StatusSubmitted, model.StatusReturned, model.StatusWithdrawn,
 	model.StatusUnitPublicity, model.StatusRecommended, model.StatusDeptReview, model.StatusPrelimReview,
 	model.StatusPrelimPassed, model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud,
+	model.StatusLapsed,
 }
 
 // The table itself: every row well formed, one row per (state, action), every state reachable
@@ -488,7 +536,7 @@ func TestWorkflow_refusalsName(t *testing.T) {
 	if !strings.Contains(e.Message, "当前状态“单位公示中”不能审核通过") || !strings.Contains(e.Fix, "推荐上报") {
 		t.Errorf("wrong-state refusal %q / %q", e.Message, e.Fix)
 	}
-	for _, s := range []model.AppStatus{model.StatusWithdrawn, model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud} {
+	for _, s := range []model.AppStatus{model.StatusWithdrawn, model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud, model.StatusLapsed} {
 		_, err := rules.Decide(wfCase(t, s), office, rules.ActConfirmFraud)
 		if e := wfRefused(t, err, model.KindConflict, ""); !strings.Contains(e.Message, "申报已结束") {
 			t.Errorf("%s: %q", s, e.Message)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ type Accounts struct{ d Deps }
 const (
 	ctxIDNumber = "users.id_number"
 	ctxPhone    = "users.phone"
+	ctxEmail    = "users.email"
 )
 
 // Login throttling (stored in the database so that every instance counts the same).
@@ -45,6 +47,7 @@ type UserInput struct {
 	Name     string
 	IDNumber string
 	Phone    string
+	Email    string // optional: where notifications are mailed
 	Password string
 	Roles    []model.Role
 }
@@ -79,6 +82,11 @@ func (s *Accounts) validate(in *UserInput) model.Errors {
 	if !phonePattern.MatchString(in.Phone) {
 		errs = append(errs, model.Invalid("phone", "手机号码格式不正确", "请填写 11 位中国大陆手机号码"))
 	}
+	if email, err := checkEmail(in.Email); err != nil {
+		errs = append(errs, err)
+	} else {
+		in.Email = email
+	}
 	if err := auth.CheckPasswordRules(in.Password, in.Username, in.IDNumber, in.Phone); err != nil {
 		if e, ok := model.AsError(err); ok {
 			errs = append(errs, e)
@@ -97,6 +105,10 @@ func (s *Accounts) create(ctx context.Context, q *store.Q, in UserInput, by int6
 	if err != nil {
 		return 0, fmt.Errorf("encrypt phone: %w", err)
 	}
+	emailEnc, emailMasked, err := s.sealEmail(in.Email)
+	if err != nil {
+		return 0, err
+	}
 	hash, err := auth.HashPasswordWith(s.d.Password, in.Password)
 	if err != nil {
 		return 0, fmt.Errorf("hash password: %w", err)
@@ -104,8 +116,144 @@ func (s *Accounts) create(ctx context.Context, q *store.Q, in UserInput, by int6
 	return q.CreateUser(ctx, store.NewUser{
 		OrgID: in.OrgID, Username: in.Username, Name: in.Name,
 		IDNumberEnc: idEnc, IDNumberIndex: s.d.Keys.BlindIndex(ctxIDNumber, in.IDNumber), IDNumberMasked: pii.MaskIDNumber(in.IDNumber),
-		PhoneEnc: phoneEnc, PhoneMasked: pii.MaskPhone(in.Phone), PasswordHash: hash, Roles: in.Roles, GrantedBy: by,
+		PhoneEnc: phoneEnc, PhoneMasked: pii.MaskPhone(in.Phone), EmailEnc: emailEnc, EmailMasked: emailMasked,
+		PasswordHash: hash, Roles: in.Roles, GrantedBy: by,
 	})
+}
+
+// maxEmailBytes is the longest address SMTP can carry (RFC 5321: a 256-octet path, less
+// the angle brackets).
+const maxEmailBytes = 254
+
+// emailDomain is a host name with at least two labels: what people's mailboxes have. It
+// refuses address literals ([127.0.0.1]) and dotless names (zhangsan@qq, a common typo).
+var emailDomain = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// checkEmail accepts "" (no address) or one plain address such as zhangsan@example.com,
+// and returns it trimmed. A display name, angle brackets, a comment or a list would be
+// read by net/mail as something other than what was typed, so those are refused rather
+// than guessed at; so are non-ASCII addresses, which most relays cannot deliver.
+func checkEmail(s string) (string, *model.Error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > maxEmailBytes {
+		return "", model.Invalid("email", "邮箱地址过长", fmt.Sprintf("邮箱地址不能超过 %d 个字符", maxEmailBytes))
+	}
+	a, err := mail.ParseAddress(s)
+	at := strings.LastIndex(s, "@")
+	if err != nil || a.Name != "" || a.Address != s || !isASCII(s[:at]) || !emailDomain.MatchString(s[at+1:]) {
+		return "", model.Invalid("email", "邮箱地址格式不正确", "请只填写一个常规邮箱地址，例如 zhangsan@example.com，不带姓名、空格或尖括号")
+	}
+	return s, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// sealEmail encrypts and masks an address for the store; "" is no address (nil, "").
+func (s *Accounts) sealEmail(email string) ([]byte, string, error) {
+	if email == "" {
+		return nil, "", nil
+	}
+	enc, err := s.d.Keys.Encrypt(email, ctxEmail)
+	if err != nil {
+		return nil, "", fmt.Errorf("encrypt e-mail address: %w", err)
+	}
+	return enc, pii.MaskEmail(email), nil
+}
+
+// openEmail reads and decrypts a user's address; "" when they have none.
+func (s *Accounts) openEmail(ctx context.Context, q *store.Q, userID int64) (string, error) {
+	enc, err := q.EmailEnc(ctx, userID)
+	if err != nil || enc == nil {
+		return "", err
+	}
+	email, err := s.d.Keys.Decrypt(enc, ctxEmail)
+	if err != nil {
+		return "", fmt.Errorf("decrypt e-mail address of user %d: %w", userID, err)
+	}
+	return email, nil
+}
+
+// SetEmail sets the actor's own e-mail address, or removes it when email is empty. It acts
+// on the actor's own account only, so nobody can redirect another person's notifications.
+// The audit entry holds the masked addresses only (R-SEC-01).
+func (s *Accounts) SetEmail(ctx context.Context, a model.Actor, email string) error {
+	if err := require(a, authz.SignedIn); err != nil {
+		return err
+	}
+	email, verr := checkEmail(email)
+	if verr != nil {
+		return verr
+	}
+	enc, masked, err := s.sealEmail(email)
+	if err != nil {
+		return err
+	}
+	err = s.d.DB.Update(ctx, func(q *store.Q) error {
+		u, err := q.User(ctx, a.UserID)
+		if err != nil {
+			return err
+		}
+		old, err := s.openEmail(ctx, q, a.UserID)
+		if err != nil {
+			return err
+		}
+		if old == email {
+			return nil // nothing changes, so nothing to audit
+		}
+		if err := q.SetEmail(ctx, a.UserID, enc, masked); err != nil {
+			return err
+		}
+		e := event(a, "user.email", "user", a.UserID)
+		e.Detail = detail(map[string]any{"from": u.EmailMasked, "to": masked})
+		_, err = q.Audit(ctx, e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set e-mail address of user %d: %w", a.UserID, err)
+	}
+	return nil
+}
+
+// Email returns the actor's own e-mail address in clear ("" when none), for their account
+// page; everyone else sees the masked copy on model.User.
+func (s *Accounts) Email(ctx context.Context, a model.Actor) (string, error) {
+	if err := require(a, authz.SignedIn); err != nil {
+		return "", err
+	}
+	var email string
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) {
+		email, err = s.openEmail(ctx, q, a.UserID)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("read e-mail address of user %d: %w", a.UserID, err)
+	}
+	return email, nil
+}
+
+// MailAddress returns the address notifications for userID go to ("" when the user has
+// none). It is for the notification worker only, which acts for nobody: never call it on
+// behalf of a request.
+func (s *Accounts) MailAddress(ctx context.Context, userID int64) (string, error) {
+	var email string
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) {
+		email, err = s.openEmail(ctx, q, userID)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("mail address of user %d: %w", userID, err)
+	}
+	return email, nil
 }
 
 // Register creates an applicant account for oneself, in the unit or agency chosen.
@@ -131,7 +279,7 @@ func (s *Accounts) Register(ctx context.Context, in UserInput) (int64, error) {
 		}
 		e := event(model.Actor{UserID: id, Name: in.Name, OrgID: in.OrgID}, "user.register", "user", id)
 		e.ToState = "active"
-		e.Detail = detail(map[string]any{"username": in.Username, "org_id": in.OrgID, "id_number": pii.MaskIDNumber(in.IDNumber), "roles": in.Roles})
+		e.Detail = detail(map[string]any{"username": in.Username, "org_id": in.OrgID, "id_number": pii.MaskIDNumber(in.IDNumber), "email": pii.MaskEmail(in.Email), "roles": in.Roles})
 		_, err = q.Audit(ctx, e)
 		return err
 	})
@@ -170,7 +318,7 @@ func (s *Accounts) CreateUser(ctx context.Context, a model.Actor, in UserInput) 
 		}
 		e := event(a, "user.create", "user", id)
 		e.ToState = "active"
-		e.Detail = detail(map[string]any{"username": in.Username, "name": in.Name, "org_id": in.OrgID, "id_number": pii.MaskIDNumber(in.IDNumber), "phone": pii.MaskPhone(in.Phone), "roles": in.Roles})
+		e.Detail = detail(map[string]any{"username": in.Username, "name": in.Name, "org_id": in.OrgID, "id_number": pii.MaskIDNumber(in.IDNumber), "phone": pii.MaskPhone(in.Phone), "email": pii.MaskEmail(in.Email), "roles": in.Roles})
 		_, err = q.Audit(ctx, e)
 		return err
 	})

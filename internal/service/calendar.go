@@ -28,9 +28,15 @@ func kindOf(s string) rules.DayKind {
 
 // Get builds the calendar from the table.
 func (s *Calendar) Get(ctx context.Context) (*rules.Calendar, error) {
-	var rows []store.CalendarDay
-	var years []int
-	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { rows, years, err = q.Calendar(ctx); return err })
+	var cal *rules.Calendar
+	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { cal, err = calendarIn(ctx, q); return err })
+	return cal, err
+}
+
+// calendarIn builds the calendar from the table in the caller's transaction, for a use case
+// that needs it beside other reads.
+func calendarIn(ctx context.Context, q *store.Q) (*rules.Calendar, error) {
+	rows, years, err := q.Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,36 @@ func validateOrg(o *model.Org, all []model.Org) model.Errors {
 	if !o.Kind.Applies() && len(o.ReviewChain) > 0 {
 		errs = append(errs, model.Invalid("review_chain", "只有用人单位和人才服务机构需要审核链", "请清空审核链"))
 	}
+	return append(errs, validatePosts(*o)...)
+}
+
+// maxPosts bounds the post numbers: far above any unit, within a 32-bit INTEGER column.
+const maxPosts = 1_000_000
+
+// validatePosts checks the posts the grassroots senior quota is counted against (R-ELG-09):
+// registered only where applicants belong, and the posts held within the total.
+func validatePosts(o model.Org) model.Errors {
+	bad := func(field, msg, fix string) *model.Error {
+		return &model.Error{Kind: model.KindInvalid, Rule: "R-ELG-09", Field: field, Message: msg, Fix: fix}
+	}
+	var errs model.Errors
+	if !o.Kind.Applies() {
+		if o.ProfessionalPosts != 0 || o.GrassrootsSeniorPosts != 0 {
+			errs = append(errs, bad("professional_posts", "只有用人单位和人才服务机构登记岗位数", "请将专业技术岗位总量和已用基层有效高级岗位数填 0 或留空"))
+		}
+		return errs
+	}
+	if o.ProfessionalPosts < 0 || o.ProfessionalPosts > maxPosts {
+		errs = append(errs, bad("professional_posts", fmt.Sprintf("专业技术岗位总量应为 0–%d 的整数", maxPosts), "填写本单位核定的专业技术岗位总数；未核定的填 0（不能推荐全省基层有效高级职称）"))
+	}
+	switch {
+	case o.GrassrootsSeniorPosts < 0:
+		errs = append(errs, bad("grassroots_senior_posts", "已用基层有效高级岗位数应为 0 或正整数", "填写本单位已聘用的基层有效高级职称人数（含正常和破格晋升），没有的填 0"))
+	case o.GrassrootsSeniorPosts > max(o.ProfessionalPosts, 0):
+		errs = append(errs, bad("grassroots_senior_posts",
+			fmt.Sprintf("已用基层有效高级岗位 %d 个，超过专业技术岗位总量 %d 个", o.GrassrootsSeniorPosts, o.ProfessionalPosts),
+			"已用基层有效高级岗位是专业技术岗位的一部分，不能超过总量：请核对两个数字"))
+	}
 	return errs
 }
 
@@ -92,7 +122,8 @@ func (s *Orgs) Create(ctx context.Context, a model.Actor, o model.Org) (int64, e
 			return err
 		}
 		e := event(a, "org.create", "org", id)
-		e.Detail = detail(map[string]any{"name": o.Name, "code": o.Code, "kind": o.Kind, "unit_type": o.UnitType, "parent_id": o.ParentID, "review_chain": o.ReviewChain})
+		e.Detail = detail(map[string]any{"name": o.Name, "code": o.Code, "kind": o.Kind, "unit_type": o.UnitType, "parent_id": o.ParentID, "review_chain": o.ReviewChain,
+			"professional_posts": o.ProfessionalPosts, "grassroots_senior_posts": o.GrassrootsSeniorPosts})
 		_, err = q.Audit(ctx, e)
 		return err
 	})
@@ -102,8 +133,8 @@ func (s *Orgs) Create(ctx context.Context, a model.Actor, o model.Org) (int64, e
 	return id, nil
 }
 
-// Update changes an organisation's name, code, unit type and review chain, if nobody else
-// changed it since version o.Version. Kind and parent stay: moving a unit would move its
+// Update changes an organisation's name, code, unit type, posts and review chain, if nobody
+// else changed it since version o.Version. Kind and parent stay: moving a unit would move its
 // applications' routing, which later issues handle as its own use case.
 func (s *Orgs) Update(ctx context.Context, a model.Actor, o model.Org) error {
 	if err := require(a, authz.ManageOrgs); err != nil {
@@ -127,8 +158,10 @@ func (s *Orgs) Update(ctx context.Context, a model.Actor, o model.Org) error {
 		}
 		e := event(a, "org.update", "org", o.ID)
 		e.Detail = detail(map[string]any{
-			"from": map[string]any{"name": old.Name, "code": old.Code, "unit_type": old.UnitType, "review_chain": old.ReviewChain},
-			"to":   map[string]any{"name": o.Name, "code": o.Code, "unit_type": o.UnitType, "review_chain": o.ReviewChain},
+			"from": map[string]any{"name": old.Name, "code": old.Code, "unit_type": old.UnitType, "review_chain": old.ReviewChain,
+				"professional_posts": old.ProfessionalPosts, "grassroots_senior_posts": old.GrassrootsSeniorPosts},
+			"to": map[string]any{"name": o.Name, "code": o.Code, "unit_type": o.UnitType, "review_chain": o.ReviewChain,
+				"professional_posts": o.ProfessionalPosts, "grassroots_senior_posts": o.GrassrootsSeniorPosts},
 		})
 		_, err = q.Audit(ctx, e)
 		return err

@@ -201,7 +201,9 @@ type step struct {
 	current bool
 	items   []rules.ReturnItem
 	reason  string
-	posts   *rules.UnitPosts
+	// prepare reads what the table's guards need besides the loaded case, after the version
+	// check and before the table decides (the recommendation's quota, under its lock).
+	prepare func(ctx context.Context, q *store.Q, rc *reviewCase) error
 	// move replaces the plain status change (resubmission freezes a version).
 	move func(ctx context.Context, q *store.Q, rc *reviewCase, tr rules.Transition) (int64, error)
 	// record writes what the action records besides the state, into rc.st and the store,
@@ -232,8 +234,13 @@ func (s *Review) do(ctx context.Context, a model.Actor, id int64, st step) (Outc
 		if p, ok := rowPerm(rc.app.Status, st.action); ok && authz.Allowed(a, p) && !holds(a, rc, p) {
 			return notHolder(rc.app.Status)
 		}
+		if st.prepare != nil {
+			if err := st.prepare(ctx, q, &rc); err != nil {
+				return err
+			}
+		}
 		c := rc.c
-		c.Items, c.Reason, c.UnitPosts = st.items, strings.TrimSpace(st.reason), st.posts
+		c.Items, c.Reason = st.items, strings.TrimSpace(st.reason)
 		if st.action == rules.ActResubmit {
 			if c.Findings, err = s.findings(ctx, q, rc.app); err != nil {
 				return err
@@ -293,10 +300,16 @@ func (s *Review) do(ctx context.Context, a model.Actor, id int64, st step) (Outc
 		}
 		if !tr.Stays() {
 			// Committed with the change or not at all; the worker delivers it later.
-			if err := jobs.Notify(ctx, q, jobs.Message{UserID: rc.app.ApplicantID, Subject: "职称申报状态更新",
-				Body: "您的职称申报状态已更新为：" + tr.To.Label()}); err != nil {
+			body := "您的职称申报状态已更新为：" + tr.To.Label() + "。"
+			if c.Reason != "" {
+				body += "说明：" + c.Reason
+			}
+			if err := jobs.Notify(ctx, q, jobs.Message{UserID: rc.app.ApplicantID, Subject: "职称申报状态更新", Body: body}); err != nil {
 				return err
 			}
+		}
+		if err := notifyNext(ctx, q, a, rc.app, tr, rc.st); err != nil {
+			return err
 		}
 		out = Outcome{From: tr.From, To: tr.To, Level: tr.Level, Version: nv}
 		return nil
@@ -320,13 +333,18 @@ func (s *Review) findings(ctx context.Context, q *store.Q, app model.Application
 
 // StartPublicity passes the unit review and starts the unit publicity; it ends after the
 // plan's number of working days from today (longer for exceptional and grassroots-scope
-// applications, R-ELG-08), by the office's calendar (R-CAL-04).
+// applications, R-ELG-08), by the office's calendar (R-CAL-04). The table sees the calendar
+// too: a publicity that could not end before the review deadline is refused (R-CAL-02).
 func (s *Review) StartPublicity(ctx context.Context, a model.Actor, id, v int64) (Outcome, error) {
 	cal, err := s.cal.Get(ctx)
 	if err != nil {
 		return Outcome{}, err
 	}
 	return s.do(ctx, a, id, step{action: rules.ActStartPublicity, v: v,
+		prepare: func(ctx context.Context, q *store.Q, rc *reviewCase) error {
+			rc.c.Calendar = cal
+			return nil
+		},
 		record: func(ctx context.Context, q *store.Q, rc *reviewCase, tr rules.Transition, d map[string]any) error {
 			end, err := rules.PublicityEnd(cal, q.Now(), rc.c.AppType, rc.c.Scope, rc.plan.Policy)
 			if err != nil {
@@ -364,10 +382,22 @@ func objectionInput(text, contact string) (string, string, error) {
 // letter or phone); the public reaches it through FileObjection alone.
 var publicObjector = model.Actor{System: true, Name: "公众"}
 
-// FileObjection lets anyone object to an application in unit publicity (R-FLOW-01). The
-// contact is optional and only the unit sees it. It returns the objection's id.
+// NotInPublicity is the public's refusal for an application that is not on the publicity
+// list: missing, not yet publicized, or past it are all the same to them.
+func NotInPublicity(id int64) error {
+	return fmt.Errorf("objection to application %d: %w", id, &model.Error{Kind: model.KindNotFound, Rule: "R-FLOW-01",
+		Message: "公示名单中没有该申报", Fix: "异议只能针对正在单位公示中的申报提出，请在公示名单中选择"})
+}
+
+// FileObjection lets anyone object to an application in unit publicity (R-FLOW-01); any
+// other application is NotInPublicity. The contact is optional and only the unit sees it.
+// It returns the objection's id.
 func (s *Review) FileObjection(ctx context.Context, id int64, text, contact string) (int64, error) {
-	return s.addObjection(ctx, publicObjector, id, 0, true, text, contact)
+	oid, err := s.addObjection(ctx, publicObjector, id, 0, true, text, contact)
+	if errors.Is(err, model.ErrNotFound) {
+		return 0, NotInPublicity(id)
+	}
+	return oid, err
 }
 
 // RecordObjection registers an objection the unit received otherwise (letter, phone, visit).
@@ -381,7 +411,18 @@ func (s *Review) addObjection(ctx context.Context, a model.Actor, id, v int64, c
 		return 0, err
 	}
 	var oid int64
-	_, err = s.do(ctx, a, id, step{action: rules.ActRecordObjection, v: v, current: current, reason: text,
+	var prepare func(ctx context.Context, q *store.Q, rc *reviewCase) error
+	if current {
+		// The public sees only the publicity list (R-PUB-02): an application that is not in it
+		// is "not found" to them, whatever state it is in, and its state is not revealed.
+		prepare = func(ctx context.Context, q *store.Q, rc *reviewCase) error {
+			if rc.app.Status != model.StatusUnitPublicity {
+				return NotInPublicity(id)
+			}
+			return nil
+		}
+	}
+	_, err = s.do(ctx, a, id, step{action: rules.ActRecordObjection, v: v, current: current, reason: text, prepare: prepare,
 		record: func(ctx context.Context, q *store.Q, rc *reviewCase, tr rules.Transition, d map[string]any) (err error) {
 			oid, err = q.AddObjection(ctx, store.Objection{ApplicationID: id, Text: text, Contact: contact, FiledBy: a.UserID})
 			d["objection_id"] = oid
@@ -401,12 +442,28 @@ func (s *Review) ResolveObjection(ctx context.Context, a model.Actor, id, v, obj
 }
 
 // Recommend sends the application to the first department of the unit's chain, after the
-// publicity ended and every objection was resolved (R-FLOW-01). posts is the unit's post
-// count for the grassroots senior quota (R-ELG-09); units' posts are not registered in the
-// system yet, so the caller supplies them (nil: the table refuses a grassroots-scope senior
-// recommendation, naming what to register). The chain is snapshotted (R-FLOW-06).
-func (s *Review) Recommend(ctx context.Context, a model.Actor, id, v int64, posts *rules.UnitPosts) (Outcome, error) {
-	return s.do(ctx, a, id, step{action: rules.ActRecommend, v: v, posts: posts,
+// publicity ended and every objection was resolved (R-FLOW-01). A grassroots-scope senior
+// application is checked against the unit's quota (R-ELG-09): the posts the office registered
+// for the unit, plus the unit's recommendations of the plan still under way, counted in this
+// transaction with the unit's row locked, so that two recommendations at once cannot both
+// take the last post. The chain is snapshotted (R-FLOW-06).
+func (s *Review) Recommend(ctx context.Context, a model.Actor, id, v int64) (Outcome, error) {
+	return s.do(ctx, a, id, step{action: rules.ActRecommend, v: v,
+		prepare: func(ctx context.Context, q *store.Q, rc *reviewCase) error {
+			if !bound(rc.plan, rc.app) {
+				return nil
+			}
+			org, err := q.LockedOrg(ctx, rc.app.OrgID)
+			if err != nil {
+				return err
+			}
+			quota, err := grassrootsQuota(ctx, q, org, rc.plan)
+			if err != nil {
+				return err
+			}
+			rc.c.UnitPosts = quota.posts()
+			return nil
+		},
 		record: func(ctx context.Context, q *store.Q, rc *reviewCase, tr rules.Transition, d map[string]any) error {
 			if err := q.SetApplicationChain(ctx, id, rc.unitChain); err != nil {
 				return err
@@ -415,8 +472,8 @@ func (s *Review) Recommend(ctx context.Context, a model.Actor, id, v int64, post
 			rc.st.ChainLevel, rc.st.ReachedLevel = 0, 0
 			rc.st.RecommendedBy, rc.st.RecommendedAt = rc.app.OrgID, q.Now()
 			d["chain"] = rc.unitChain
-			if posts != nil {
-				d["unit_posts"] = posts
+			if rc.c.UnitPosts != nil {
+				d["unit_posts"] = rc.c.UnitPosts
 			}
 			return nil
 		}})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -198,7 +199,7 @@ func (f *reviewFixture) atDept(t *testing.T, username string) (model.Actor, int6
 	ctx := context.Background()
 	a, id := f.inPublicity(t, username)
 	f.now = sh(2024, 10, 10, 9, 0)
-	ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil))
+	ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
 	out := ok(t, model.StatusDeptReview)(f.svc.Review.DeptAccept(ctx, f.city, id, f.version(t, id)))
 	if out.Level != 1 {
 		t.Fatalf("accepted at level %d", out.Level)
@@ -222,16 +223,16 @@ func TestR_FLOW_01_recommendAcrossHoliday(t *testing.T) {
 		}
 		// 10-09 is the fifth working day (09-27, 09-29 adjusted Sunday, 09-30, 10-08, 10-09).
 		f.now = sh(2024, 10, 9, 16, 0)
-		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil)
+		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, model.KindConflict, "R-FLOW-01")
 		if !strings.Contains(err.Error(), "2024-10-09 24:00") {
 			t.Errorf("refusal does not say when the publicity ends: %v", err)
 		}
 		f.now = sh(2024, 10, 9, 23, 59).Add(59*time.Second + 999*time.Millisecond)
-		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil)
+		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, model.KindConflict, "R-FLOW-01")
 		f.now = sh(2024, 10, 10, 0, 0)
-		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil))
+		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
 		st, err := f.svc.Review.Status(ctx, f.unitA, id)
 		if err != nil || st.Holder != "市人社局（待受理）" {
 			t.Fatalf("holder after recommendation: %q %v", st.Holder, err)
@@ -245,10 +246,20 @@ func TestR_FLOW_01_objectionBlocksRecommend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newReviewFixture(t, db)
 		ctx := context.Background()
-		// Not in publicity: nothing to object to.
+		// Not in publicity: nothing to object to, and the answer is the same as for an
+		// application that does not exist — the public learns nothing of its state (R-PUB-02).
 		_, waiting := f.submitted(t, f.fixture.unitA, "waiting")
-		if _, err := f.svc.Review.FileObjection(ctx, waiting, "反映问题", ""); model.KindOf(err) != model.KindConflict {
-			t.Fatalf("objection outside publicity: %v", err)
+		before := len(f.audits(t, waiting))
+		_, errWaiting := f.svc.Review.FileObjection(ctx, waiting, "反映问题", "")
+		_, errMissing := f.svc.Review.FileObjection(ctx, waiting+1000, "反映问题", "")
+		for _, err := range []error{errWaiting, errMissing} {
+			refused(t, err, model.KindNotFound, "R-FLOW-01")
+			if e, _ := model.AsError(err); e == nil || e.Message != "公示名单中没有该申报" || strings.Contains(err.Error(), string(model.StatusSubmitted)) {
+				t.Fatalf("objection outside publicity: %v", err)
+			}
+		}
+		if len(f.audits(t, waiting)) != before {
+			t.Fatal("a refused objection was audited")
 		}
 		a, id := f.inPublicity(t, "app1")
 		rows, err := f.svc.Review.Publicity(ctx, f.plan.ID)
@@ -267,7 +278,7 @@ func TestR_FLOW_01_objectionBlocksRecommend(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.now = sh(2024, 10, 10, 9, 0)
-		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil)
+		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, model.KindConflict, "R-FLOW-01")
 		if !strings.Contains(err.Error(), "异议") {
 			t.Fatalf("refusal does not name the objection: %v", err)
@@ -284,7 +295,7 @@ func TestR_FLOW_01_objectionBlocksRecommend(t *testing.T) {
 		if len(v.Objections) != 1 || v.Objections[0].Open() || v.Objections[0].Contact != "13900000000" || v.Objections[0].ResolverName != f.unitA.Name {
 			t.Fatalf("objections in the unit's view: %+v", v.Objections)
 		}
-		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil))
+		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
 		// The department sees the objection, not the objector's contact.
 		dv, err := f.svc.Review.View(ctx, f.city, id)
 		if err != nil || len(dv.Objections) != 1 || dv.Objections[0].Contact != "" {
@@ -479,7 +490,7 @@ func TestR_FLOW_06_twoLevelChain(t *testing.T) {
 		f.now = sh(2024, 9, 27, 9, 30)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, unitC1, id, f.version(t, id)))
 		f.now = sh(2024, 10, 10, 9, 0)
-		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, unitC1, id, f.version(t, id), nil))
+		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, unitC1, id, f.version(t, id)))
 		// The unit's chain changes afterwards: the application keeps the one it left with.
 		o, _ := f.svc.Orgs.Get(ctx, sys, unitC)
 		o.ReviewChain = []int64{f.fixture.city}
@@ -614,7 +625,7 @@ func TestR_FLOW_12_oneAuditEntryPerTransition(t *testing.T) {
 				return err
 			}, "application.resolve_objection", model.StatusUnitPublicity, model.StatusUnitPublicity},
 			{"recommend", sh(2024, 10, 10, 9, 0), func() error {
-				_, err := f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil)
+				_, err := f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 				return err
 			}, "application.recommend", model.StatusUnitPublicity, model.StatusRecommended},
 			{"accept", sh(2024, 10, 11, 9, 0), func() error {
@@ -892,8 +903,8 @@ func TestR_APP_05_withdrawBeforeUnitActs(t *testing.T) {
 
 // R-ELG-08, R-ELG-09: a grassroots-scope application is publicised longer (7 working days
 // from 09-27: 09-27, 09-29, 09-30, 10-08 … 10-11, ending at 10-12 00:00), and a grassroots
-// senior recommendation is checked against the unit's 10 % quota with
-// the post numbers the caller supplies; without them it is refused, naming what to register.
+// senior recommendation is checked against the unit's 10 % quota with the posts the office
+// registered for the unit; without them it is refused, naming what to register.
 func TestR_ELG_09_grassrootsQuotaAtRecommendation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newReviewFixture(t, db)
@@ -906,14 +917,16 @@ func TestR_ELG_09_grassrootsQuotaAtRecommendation(t *testing.T) {
 			t.Fatalf("grassroots publicity ends %v, want %v", v.PublicityEnds, want)
 		}
 		f.now = sh(2024, 10, 11, 15, 0)
-		_, err := f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), &rules.UnitPosts{ProfessionalPosts: 40, SeniorGrassrootsPosts: 1})
+		_, err := f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, model.KindConflict, "R-FLOW-01")
 		f.now = sh(2024, 10, 12, 9, 0)
-		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), nil)
+		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, model.KindInvalid, "R-ELG-09")
-		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), &rules.UnitPosts{ProfessionalPosts: 20, SeniorGrassrootsPosts: 2})
+		f.setPosts(t, f.fixture.unitA, 20, 2)
+		_, err = f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id))
 		refused(t, err, "", "R-ELG-09")
-		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id), &rules.UnitPosts{ProfessionalPosts: 40, SeniorGrassrootsPosts: 2}))
+		f.setPosts(t, f.fixture.unitA, 40, 2)
+		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
 	})
 }
 
@@ -950,23 +963,69 @@ func TestR_APP_08_returnedItemsOnlyAndReviewerSeesChanges(t *testing.T) {
 }
 
 // Issue #5 item 10: submission and every status change enqueue a notification for the
-// applicant, in the transaction of the change.
-func TestStatusChangeNotifiesApplicant(t *testing.T) {
+// applicant, and the organisation the application moves to is told too — in the
+// transaction of the change; the actor's own organisation is not told what it just did.
+func TestStatusChangeNotifiesApplicantAndNextReviewer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newReviewFixture(t, db)
-		a, _ := f.inPublicity(t, "app1")
-		js, err := db.Jobs(context.Background(), "notify")
-		if err != nil || len(js) != 2 {
-			t.Fatalf("jobs: %+v %v", js, err)
+		ctx := context.Background()
+		type note struct {
+			UserID int64  `json:"user_id"`
+			Body   string `json:"body"`
 		}
-		for i, want := range []string{"已提交，等待单位审核", "您的职称申报状态已更新为：" + model.StatusUnitPublicity.Label()} {
-			var m struct {
-				UserID int64  `json:"user_id"`
-				Body   string `json:"body"`
+		seen := 0
+		// since returns the notifications enqueued since the last call, by recipient.
+		since := func() map[int64][]string {
+			t.Helper()
+			js, err := db.Jobs(ctx, "notify")
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err := json.Unmarshal(js[i].Payload, &m); err != nil || m.UserID != a.UserID || !strings.Contains(m.Body, want) {
-				t.Errorf("job %d: %s (%v), want %q for user %d", i, js[i].Payload, err, want, a.UserID)
+			out := map[int64][]string{}
+			for _, j := range js[seen:] {
+				var m note
+				if err := json.Unmarshal(j.Payload, &m); err != nil {
+					t.Fatal(err)
+				}
+				out[m.UserID] = append(out[m.UserID], m.Body)
+			}
+			seen = len(js)
+			return out
+		}
+		want := func(step string, got map[int64][]string, who map[int64]string) {
+			t.Helper()
+			if len(got) != len(who) {
+				t.Errorf("%s: notified %v, want %v", step, got, who)
+			}
+			for id, text := range who {
+				if len(got[id]) != 1 || !strings.Contains(got[id][0], text) {
+					t.Errorf("%s: user %d got %q, want one message with %q", step, id, got[id], text)
+				}
 			}
 		}
+
+		a, id := f.submitted(t, f.fixture.unitA, "app1")
+		want("submit", since(), map[int64]string{a.UserID: "已提交，等待单位审核",
+			f.unitA.UserID: "新的职称申报", f.unitA2.UserID: "新的职称申报"})
+		f.now = sh(2024, 9, 27, 9, 30)
+		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, f.unitA, id, f.version(t, id)))
+		want("start publicity", since(), map[int64]string{a.UserID: "您的职称申报状态已更新为：" + model.StatusUnitPublicity.Label()})
+		f.now = sh(2024, 10, 10, 9, 0)
+		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
+		want("recommend", since(), map[int64]string{a.UserID: model.StatusRecommended.Label(), f.city.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		ok(t, model.StatusDeptReview)(f.svc.Review.DeptAccept(ctx, f.city, id, f.version(t, id)))
+		want("accept", since(), map[int64]string{a.UserID: model.StatusDeptReview.Label()})
+		ok(t, model.StatusReturned)(f.svc.Review.DeptReturn(ctx, f.city, id, f.version(t, id), anItem))
+		want("return", since(), map[int64]string{a.UserID: model.StatusReturned.Label()})
+		ok(t, model.StatusDeptReview)(f.svc.Review.Resubmit(ctx, a, id, f.version(t, id)))
+		want("resubmit", since(), map[int64]string{a.UserID: model.StatusDeptReview.Label(), f.city.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		ok(t, model.StatusDeptReview)(f.svc.Review.ProposeFraud(ctx, f.city, id, f.version(t, id), "论文经期刊社核实未刊发"))
+		want("propose fraud", since(), map[int64]string{f.officer.UserID: "弄虚作假"})
+		ok(t, model.StatusDeptReview)(f.svc.Review.DismissFraud(ctx, f.officer, id, f.version(t, id), "经核实论文已刊发"))
+		want("dismiss fraud", since(), nil)
+		ok(t, model.StatusPrelimReview)(f.svc.Review.DeptPass(ctx, f.city, id, f.version(t, id), ""))
+		want("pass to the office", since(), map[int64]string{a.UserID: model.StatusPrelimReview.Label(), f.officer.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		ok(t, model.StatusRejected)(f.svc.Review.PrelimReject(ctx, f.officer, id, f.version(t, id), "任职年限不足"))
+		want("reject", since(), map[int64]string{a.UserID: "说明：任职年限不足"})
 	})
 }

@@ -22,6 +22,7 @@ import (
 // ReviewFilter narrows a reviewer's list; zero fields do not filter.
 type ReviewFilter struct {
 	PlanID    int64
+	OrgID     int64 // the applying unit; ignored in a unit's own inbox
 	Status    model.AppStatus
 	LevelCode string
 	AppType   model.AppType
@@ -90,6 +91,9 @@ func (s *Review) list(ctx context.Context, rq store.ReviewQuery, f ReviewFilter)
 		rq.Statuses = []model.AppStatus{f.Status}
 	}
 	rq.PlanID, rq.LevelCode, rq.AppType, rq.Scope = f.PlanID, f.LevelCode, f.AppType, f.Scope
+	if rq.UnitID == 0 {
+		rq.OrgID = f.OrgID
+	}
 	if f.After != nil {
 		rq.BeforeUpdated, rq.BeforeID = f.After.Updated, f.After.ID
 	}
@@ -152,6 +156,15 @@ type ReviewView struct {
 	DeptReturns     int
 	DeptReturnLimit int
 	PublicityEnds   time.Time
+	// ReviewEnds and IntakeEnds are the deadlines of the application's state (rules.Lapses):
+	// the end of the unit and department review (unit_review) and, once the departments have
+	// it, of the committee's intake; zero where the state has none or the plan sets none. An
+	// application still here then lapses (R-CAL-02).
+	ReviewEnds time.Time
+	IntakeEnds time.Time
+	// Quota is the unit's grassroots senior quota for a grassroots-scope senior application
+	// (R-ELG-09), nil for any other.
+	Quota *GrassrootsQuota
 	// Versions are the submitted versions, oldest first; Changes[i] is the field-level diff
 	// of version i against version i-1 (empty for the first), so a reviewer sees what a
 	// resubmission changed.
@@ -198,6 +211,15 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 			v.Chain = append(v.Chain, o)
 		}
 		v.Holder = holderName(rc, org.Name, v.Chain)
+		if bound(rc.plan, rc.app) {
+			quota, err := grassrootsQuota(ctx, q, org, rc.plan)
+			if err != nil {
+				return err
+			}
+			// The recommend button is enabled, or disabled with the reason, by the same
+			// numbers Recommend will check.
+			v.Quota, rc.c.UnitPosts = &quota, quota.posts()
+		}
 		if v.Findings, err = s.apps.check(ctx, q, v.View); err != nil {
 			return err
 		}
@@ -228,6 +250,12 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 		if v.Fraud, err = q.FraudCases(ctx, id); err != nil {
 			return err
 		}
+		if rc.app.Status == model.StatusSubmitted {
+			// So that a publicity too late for the review deadline shows disabled (R-CAL-02).
+			if rc.c.Calendar, err = calendarIn(ctx, q); err != nil {
+				return err
+			}
+		}
 		for _, o := range rules.Available(rc.c, a) {
 			if holds(a, rc, o.Perm) {
 				v.Options = append(v.Options, o)
@@ -235,6 +263,20 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 		}
 		v.DeptReturns, v.DeptReturnLimit = rc.st.DeptReturns, deptReturnLimit(rc.plan)
 		v.PublicityEnds = rc.st.PublicityEnd
+		for _, l := range rules.Lapses() {
+			if l.From != rc.app.Status {
+				continue
+			}
+			for _, k := range l.Windows {
+				w, _ := rc.plan.Window(k) // End is zero where the plan sets no such window
+				switch k {
+				case model.WindowUnitReview:
+					v.ReviewEnds = w.End
+				case model.WindowCommitteeIntake:
+					v.IntakeEnds = w.End
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -361,6 +403,9 @@ func (s *Review) Status(ctx context.Context, a model.Actor, id int64) (AppStatus
 					name = o.Name
 				}
 				orgNames[e.OrgID] = name
+			}
+			if e.OrgID == 0 && e.ActorID == 0 {
+				name = e.ActorName // a step the system took by itself: "系统" (R-CAL-02 lapse)
 			}
 			out.Steps = append(out.Steps, Step{At: e.At, Label: label, From: model.AppStatus(e.FromState), To: model.AppStatus(e.ToState), OrgName: name, Reason: e.Reason})
 		}

@@ -49,8 +49,10 @@ func (q *Q) CreateApplication(ctx context.Context, a model.Application) (int64, 
 		return 0, err
 	}
 	var id int64
-	err = q.q.QueryRowContext(ctx, `INSERT INTO applications (plan_id, applicant_id, org_id, status, form, created_at_ms, updated_at_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, a.PlanID, a.ApplicantID, a.OrgID, string(a.Status), form, ms(q.now)).Scan(&id)
+	b := a.Form.Basics
+	err = q.q.QueryRowContext(ctx, `INSERT INTO applications (plan_id, applicant_id, org_id, status, form, level_code, app_type, scope, specialty,
+		created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`, a.PlanID, a.ApplicantID, a.OrgID,
+		string(a.Status), form, b.LevelCode, string(b.AppType), string(b.Scope), b.Specialty, ms(q.now)).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &model.Error{Kind: model.KindConflict, Message: "您已有该评审计划的申报，请继续填写原申报", Fix: "每人每个评审计划只能申报一次"}
 	}
@@ -92,14 +94,17 @@ func (q *Q) ApplicationsOf(ctx context.Context, applicantID int64) ([]model.Appl
 
 // SaveForm replaces the working copy if it is still at version v, and returns the new
 // version. Two tabs saving the same draft: the second gets ErrConflict, nothing is lost
-// silently (R-APP-04).
+// silently (R-APP-04). The level, type, scope and specialty are copied to their own columns
+// for the reviewers' lists (migration 0007).
 func (q *Q) SaveForm(ctx context.Context, id, v int64, f model.Form) (int64, error) {
 	form, err := encodeForm(f)
 	if err != nil {
 		return 0, err
 	}
-	res, err := q.q.ExecContext(ctx, `UPDATE applications SET form = $1, version = version + 1, updated_at_ms = $2 WHERE id = $3 AND version = $4`,
-		form, ms(q.now), id, v)
+	b := f.Basics
+	res, err := q.q.ExecContext(ctx, `UPDATE applications SET form = $1, level_code = $2, app_type = $3, scope = $4, specialty = $5,
+		version = version + 1, updated_at_ms = $6 WHERE id = $7 AND version = $8`,
+		form, b.LevelCode, string(b.AppType), string(b.Scope), b.Specialty, ms(q.now), id, v)
 	if err != nil {
 		return 0, fmt.Errorf("save application %d: %w", id, err)
 	}

@@ -9,13 +9,13 @@ import (
 	"zhicheng/internal/model"
 )
 
-const orgColumns = "id, COALESCE(parent_id, 0), kind, unit_type, code, name, created_at_ms, version"
+const orgColumns = "id, COALESCE(parent_id, 0), kind, unit_type, code, name, created_at_ms, version, professional_posts, grassroots_senior_posts"
 
 func scanOrg(row interface{ Scan(...any) error }) (model.Org, error) {
 	var o model.Org
 	var parent, created int64
 	var kind, unitType string
-	if err := row.Scan(&o.ID, &parent, &kind, &unitType, &o.Code, &o.Name, &created, &o.Version); err != nil {
+	if err := row.Scan(&o.ID, &parent, &kind, &unitType, &o.Code, &o.Name, &created, &o.Version, &o.ProfessionalPosts, &o.GrassrootsSeniorPosts); err != nil {
 		return o, err
 	}
 	o.ParentID, o.Kind, o.UnitType, o.Created = parent, model.OrgKind(kind), model.UnitType(unitType), fromMS(created)
@@ -33,8 +33,9 @@ func nullID(id int64) any {
 func (q *Q) CreateOrg(ctx context.Context, o model.Org) (int64, error) {
 	var id int64
 	err := q.q.QueryRowContext(ctx,
-		`INSERT INTO orgs (parent_id, kind, unit_type, code, name, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		nullID(o.ParentID), string(o.Kind), string(o.UnitType), o.Code, o.Name, ms(q.now)).Scan(&id)
+		`INSERT INTO orgs (parent_id, kind, unit_type, code, name, created_at_ms, professional_posts, grassroots_senior_posts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		nullID(o.ParentID), string(o.Kind), string(o.UnitType), o.Code, o.Name, ms(q.now), o.ProfessionalPosts, o.GrassrootsSeniorPosts).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &model.Error{Kind: model.KindConflict, Field: "code", Message: "机构代码 " + o.Code + " 已被使用", Fix: "请填写本机构唯一的统一社会信用代码或机构代码"}
 	}
@@ -47,12 +48,13 @@ func (q *Q) CreateOrg(ctx context.Context, o model.Org) (int64, error) {
 	return id, nil
 }
 
-// UpdateOrg changes name, code, unit type and review chain of o.ID, if its version is still
-// o.Version (optimistic concurrency).
+// UpdateOrg changes name, code, unit type, posts and review chain of o.ID, if its version is
+// still o.Version (optimistic concurrency).
 func (q *Q) UpdateOrg(ctx context.Context, o model.Org) error {
 	res, err := q.q.ExecContext(ctx,
-		`UPDATE orgs SET name = $1, code = $2, unit_type = $3, version = version + 1 WHERE id = $4 AND version = $5`,
-		o.Name, o.Code, string(o.UnitType), o.ID, o.Version)
+		`UPDATE orgs SET name = $1, code = $2, unit_type = $3, professional_posts = $4, grassroots_senior_posts = $5,
+		version = version + 1 WHERE id = $6 AND version = $7`,
+		o.Name, o.Code, string(o.UnitType), o.ProfessionalPosts, o.GrassrootsSeniorPosts, o.ID, o.Version)
 	if isUniqueViolation(err) {
 		return &model.Error{Kind: model.KindConflict, Field: "code", Message: "机构代码 " + o.Code + " 已被使用", Fix: "请填写本机构唯一的代码"}
 	}
@@ -88,6 +90,26 @@ func (q *Q) Org(ctx context.Context, id int64) (model.Org, error) {
 	}
 	o.ReviewChain, err = q.reviewChain(ctx, id)
 	return o, err
+}
+
+// LockedOrg reads one organisation (without its review chain) and, on PostgreSQL, locks its
+// row until the transaction ends, so that two checks against the organisation's registered
+// numbers take turns: the second sees what the first committed (SQLite's write transactions
+// are exclusive already). NO KEY UPDATE, so that rows referring to the organisation can
+// still be written meanwhile.
+func (q *Q) LockedOrg(ctx context.Context, id int64) (model.Org, error) {
+	lock := ""
+	if q.dialect == Postgres {
+		lock = " FOR NO KEY UPDATE"
+	}
+	o, err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`+lock, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, fmt.Errorf("org %d: %w", id, model.ErrNotFound)
+	}
+	if err != nil {
+		return o, fmt.Errorf("lock org %d: %w", id, err)
+	}
+	return o, nil
 }
 
 // OrgByCode finds an organisation by its code.

@@ -93,6 +93,16 @@ func (q *Q) SaveReviewState(ctx context.Context, s ReviewState) error {
 	if err != nil {
 		return fmt.Errorf("save review state of application %d: %w", s.ApplicationID, err)
 	}
+	// The department whose turn it is, for the department list's index (migration 0007):
+	// the chain snapshot's first level while recommended, the current level in dept_review,
+	// nobody otherwise. Derived here, where every step of the review ends, so that no step
+	// can forget it.
+	if _, err := q.q.ExecContext(ctx, `UPDATE applications SET holder_dept_id = (SELECT c.dept_id FROM application_chain c
+		WHERE c.application_id = applications.id
+		  AND c.level = CASE applications.status WHEN 'recommended' THEN 1 WHEN 'dept_review' THEN $1 ELSE -1 END)
+		WHERE id = $2`, s.ChainLevel, s.ApplicationID); err != nil {
+		return fmt.Errorf("set the department holding application %d: %w", s.ApplicationID, err)
+	}
 	return nil
 }
 

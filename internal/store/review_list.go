@@ -37,10 +37,11 @@ type ReviewRow struct {
 // Office says whose list it is; the other fields filter (zero: no filter).
 type ReviewQuery struct {
 	UnitID int64 // a unit's applications (never drafts)
-	DeptID int64 // applications waiting at this department's level of their chain
+	DeptID int64 // applications waiting at this department's level of their chain (holder_dept_id)
 	Office bool  // every submitted application
 
 	PlanID    int64
+	OrgID     int64 // the applying unit, in the department's and the office's lists
 	Statuses  []model.AppStatus
 	OrFraud   bool // also rows with a pending fraud proposal, whatever their status
 	LevelCode string
@@ -51,14 +52,6 @@ type ReviewQuery struct {
 	BeforeUpdated time.Time
 	BeforeID      int64
 	Limit         int
-}
-
-// formField extracts a string at a path of the form JSON, "" when absent.
-func (q *Q) formField(path ...string) string {
-	if q.dialect == Postgres {
-		return "COALESCE(a.form::jsonb #>> '{" + strings.Join(path, ",") + "}', '')"
-	}
-	return "COALESCE(json_extract(a.form, '$." + strings.Join(path, ".") + "'), '')"
 }
 
 // ReviewRows lists applications for a reviewer, newest change first.
@@ -73,9 +66,7 @@ func (q *Q) ReviewRows(ctx context.Context, rq ReviewQuery) ([]ReviewRow, error)
 	case rq.UnitID != 0:
 		where = append(where, "a.org_id = "+arg(rq.UnitID), "a.status <> 'draft'")
 	case rq.DeptID != 0:
-		where = append(where, "a.status IN ('recommended', 'dept_review')",
-			`EXISTS (SELECT 1 FROM application_chain c WHERE c.application_id = a.id AND c.dept_id = `+arg(rq.DeptID)+`
-			AND c.level = CASE WHEN a.status = 'recommended' THEN 1 ELSE r.chain_level END)`)
+		where = append(where, "a.holder_dept_id = "+arg(rq.DeptID))
 	case rq.Office:
 		where = append(where, "a.status <> 'draft'")
 	default:
@@ -95,14 +86,17 @@ func (q *Q) ReviewRows(ctx context.Context, rq ReviewQuery) ([]ReviewRow, error)
 		}
 		where = append(where, cond)
 	}
+	if rq.OrgID != 0 {
+		where = append(where, "a.org_id = "+arg(rq.OrgID))
+	}
 	if rq.LevelCode != "" {
-		where = append(where, q.formField("basics", "level_code")+" = "+arg(rq.LevelCode))
+		where = append(where, "a.level_code = "+arg(rq.LevelCode))
 	}
 	if rq.AppType != "" {
-		where = append(where, q.formField("basics", "app_type")+" = "+arg(string(rq.AppType)))
+		where = append(where, "a.app_type = "+arg(string(rq.AppType)))
 	}
 	if rq.Scope != "" {
-		where = append(where, q.formField("basics", "scope")+" = "+arg(string(rq.Scope)))
+		where = append(where, "a.scope = "+arg(string(rq.Scope)))
 	}
 	if !rq.BeforeUpdated.IsZero() {
 		t := arg(ms(rq.BeforeUpdated))
@@ -111,8 +105,7 @@ func (q *Q) ReviewRows(ctx context.Context, rq ReviewQuery) ([]ReviewRow, error)
 	if rq.Limit <= 0 || rq.Limit > 200 {
 		rq.Limit = 50
 	}
-	query := `SELECT a.id, a.plan_id, a.org_id, o.name, u.name, ` + q.formField("basics", "level_code") + `, ` +
-		q.formField("basics", "app_type") + `, ` + q.formField("basics", "scope") + `, ` + q.formField("basics", "specialty") + `,
+	query := `SELECT a.id, a.plan_id, a.org_id, o.name, u.name, a.level_code, a.app_type, a.scope, a.specialty,
 		a.status, a.updated_at_ms, a.version, a.submissions, COALESCE(r.dept_returns, 0), COALESCE(r.chain_level, 0),
 		COALESCE(r.publicity_start_ms, 0), COALESCE(r.publicity_end_ms, 0), r.fraud_proposed
 		FROM applications a JOIN orgs o ON o.id = a.org_id JOIN users u ON u.id = a.applicant_id

@@ -120,6 +120,67 @@ func TestUsersRolesAndLogins(t *testing.T) {
 	})
 }
 
+// A user's e-mail address is optional: stored as the caller sealed it, its masked copy on
+// every read of the user, and removable (NULL, not an empty ciphertext).
+func TestUserEmail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var org, with, without int64
+		err := db.Update(ctx, func(q *store.Q) (err error) {
+			if org, err = q.CreateOrg(ctx, model.Org{Kind: model.OrgUnit, Code: "U", Name: "单位"}); err != nil {
+				return err
+			}
+			if with, err = q.CreateUser(ctx, store.NewUser{OrgID: org, Username: "zhang", Name: "张三", IDNumberEnc: []byte{1}, IDNumberIndex: "idx1",
+				PhoneEnc: []byte{2}, EmailEnc: []byte{3, 4}, EmailMasked: "zh***@example.com", PasswordHash: "h"}); err != nil {
+				return err
+			}
+			without, err = q.CreateUser(ctx, store.NewUser{OrgID: org, Username: "li", Name: "李四", IDNumberEnc: []byte{1}, IDNumberIndex: "idx2", PhoneEnc: []byte{2}, PasswordHash: "h"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func(id int64) (enc []byte, u model.User) {
+			t.Helper()
+			if err := db.View(ctx, func(q *store.Q) (err error) {
+				if enc, err = q.EmailEnc(ctx, id); err != nil {
+					return err
+				}
+				u, err = q.User(ctx, id)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return enc, u
+		}
+		if enc, u := read(with); string(enc) != "\x03\x04" || u.EmailMasked != "zh***@example.com" || u.Version != 1 {
+			t.Fatalf("with address: %q %+v", enc, u)
+		}
+		if enc, u := read(without); enc != nil || u.EmailMasked != "" {
+			t.Fatalf("without address: %q %+v", enc, u)
+		}
+		var users []model.User
+		db.View(ctx, func(q *store.Q) (err error) { users, err = q.UsersOfOrg(ctx, org); return err })
+		if len(users) != 2 || users[0].EmailMasked != "zh***@example.com" || users[1].EmailMasked != "" {
+			t.Fatalf("list: %+v", users)
+		}
+		if err := db.Update(ctx, func(q *store.Q) error { return q.SetEmail(ctx, with, nil, "") }); err != nil {
+			t.Fatal(err)
+		}
+		if enc, u := read(with); enc != nil || u.EmailMasked != "" || u.Version != 2 {
+			t.Fatalf("after removal: %q %+v", enc, u)
+		}
+		err = db.Update(ctx, func(q *store.Q) error { return q.SetEmail(ctx, 9999, []byte{5}, "x") })
+		if !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("set on a missing user: %v", err)
+		}
+		db.View(ctx, func(q *store.Q) error { _, err = q.EmailEnc(ctx, 9999); return nil })
+		if !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("read of a missing user: %v", err)
+		}
+	})
+}
+
 func TestSessionsSharedBetweenHandles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

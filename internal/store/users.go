@@ -21,6 +21,8 @@ type NewUser struct {
 	IDNumberMasked string
 	PhoneEnc       []byte
 	PhoneMasked    string
+	EmailEnc       []byte // nil: no e-mail address
+	EmailMasked    string
 	PasswordHash   string
 	Roles          []model.Role
 	GrantedBy      int64
@@ -33,12 +35,12 @@ type Credentials struct {
 	Disabled     bool
 }
 
-const userColumns = "id, org_id, username, name, id_number_masked, phone_masked, disabled, created_at_ms, version"
+const userColumns = "id, org_id, username, name, id_number_masked, phone_masked, email_masked, disabled, created_at_ms, version"
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var created int64
-	err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Name, &u.IDNumberMasked, &u.PhoneMasked, &u.Disabled, &created, &u.Version)
+	err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.Name, &u.IDNumberMasked, &u.PhoneMasked, &u.EmailMasked, &u.Disabled, &created, &u.Version)
 	u.Created = fromMS(created)
 	return u, err
 }
@@ -47,9 +49,9 @@ func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 func (q *Q) CreateUser(ctx context.Context, u NewUser) (int64, error) {
 	var id int64
 	err := q.q.QueryRowContext(ctx, `INSERT INTO users
-		(org_id, username, name, id_number_enc, id_number_idx, id_number_masked, phone_enc, phone_masked, password_hash, created_at_ms, updated_at_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-		u.OrgID, u.Username, u.Name, u.IDNumberEnc, u.IDNumberIndex, u.IDNumberMasked, u.PhoneEnc, u.PhoneMasked, u.PasswordHash, ms(q.now)).Scan(&id)
+		(org_id, username, name, id_number_enc, id_number_idx, id_number_masked, phone_enc, phone_masked, email_enc, email_masked, password_hash, created_at_ms, updated_at_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+		u.OrgID, u.Username, u.Name, u.IDNumberEnc, u.IDNumberIndex, u.IDNumberMasked, u.PhoneEnc, u.PhoneMasked, nullBytes(u.EmailEnc), u.EmailMasked, u.PasswordHash, ms(q.now)).Scan(&id)
 	if isUniqueViolation(err) {
 		if strings.Contains(err.Error(), "username") {
 			return 0, &model.Error{Kind: model.KindConflict, Field: "username", Message: "登录账号 " + u.Username + " 已被使用", Fix: "请换一个登录账号"}
@@ -179,6 +181,41 @@ func (q *Q) PersonalEnc(ctx context.Context, id int64) (idNumber, phone []byte, 
 		return nil, nil, fmt.Errorf("read personal data of user %d: %w", id, err)
 	}
 	return idNumber, phone, nil
+}
+
+// EmailEnc returns the encrypted e-mail address of a user; nil when they have none.
+func (q *Q) EmailEnc(ctx context.Context, id int64) ([]byte, error) {
+	var enc []byte
+	err := q.q.QueryRowContext(ctx, `SELECT email_enc FROM users WHERE id = $1`, id).Scan(&enc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("user %d: %w", id, model.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read e-mail address of user %d: %w", id, err)
+	}
+	return enc, nil
+}
+
+// SetEmail replaces a user's e-mail address (already encrypted and masked by the caller);
+// a nil enc removes it.
+func (q *Q) SetEmail(ctx context.Context, id int64, enc []byte, masked string) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET email_enc = $1, email_masked = $2, updated_at_ms = $3, version = version + 1 WHERE id = $4`,
+		nullBytes(enc), masked, ms(q.now), id)
+	if err != nil {
+		return fmt.Errorf("set e-mail address of user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %d: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// nullBytes stores an absent value as NULL rather than an empty string of bytes.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // SetPassword replaces a user's password hash.

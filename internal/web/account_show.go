@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"zhicheng/internal/model"
 	"zhicheng/internal/store"
@@ -10,6 +11,7 @@ import (
 type accountData struct {
 	Page
 	User     model.User
+	Email    string // the user's own address in clear: this page is theirs alone
 	Tokens   []store.APIToken
 	NewToken string // shown once, right after creation
 	Errors   []*model.Error
@@ -20,11 +22,15 @@ func (s *Server) accountData(r *http.Request, a model.Actor) (*accountData, erro
 	if err != nil {
 		return nil, err
 	}
+	email, err := s.svc.Accounts.Email(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
 	tokens, err := s.svc.Accounts.Tokens(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}
-	return &accountData{Page: s.page(r, a, "个人中心"), User: u, Tokens: tokens}, nil
+	return &accountData{Page: s.page(r, a, "个人中心"), User: u, Email: email, Tokens: tokens}, nil
 }
 
 func (s *Server) accountShow(w http.ResponseWriter, r *http.Request, a model.Actor) error {
@@ -46,6 +52,28 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request, a model
 		err = s.svc.Accounts.ChangePassword(r.Context(), a, r.PostFormValue("old_password"), r.PostFormValue("password"))
 	}
 	return s.accountResult(w, r, a, err, "密码已修改。")
+}
+
+// accountEmail sets or removes one's own e-mail address; the service acts on the signed-in
+// account only, so there is no user id in the route to tamper with.
+func (s *Server) accountEmail(w http.ResponseWriter, r *http.Request, a model.Actor) error {
+	email := r.PostFormValue("email")
+	err := s.svc.Accounts.SetEmail(r.Context(), a, email)
+	ok := "邮箱已保存，状态变更通知将发送到该邮箱。"
+	if strings.TrimSpace(email) == "" {
+		ok = "邮箱已删除，将不再发送邮件通知。"
+	}
+	if err != nil && status(err) != http.StatusInternalServerError {
+		// Show the refused address again so that it can be corrected, not retyped.
+		d, derr := s.accountData(r, a)
+		if derr != nil {
+			return derr
+		}
+		d.Email, d.Errors = email, userErrors(err)
+		s.render(w, r, status(err), "account.html", d)
+		return nil
+	}
+	return s.accountResult(w, r, a, err, ok)
 }
 
 func (s *Server) accountResult(w http.ResponseWriter, r *http.Request, a model.Actor, err error, ok string) error {

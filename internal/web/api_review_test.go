@@ -80,6 +80,7 @@ type apiReviewView struct {
 	Holder        string    `json:"holder"`
 	Slots         []apiSlot `json:"slots"`
 	PublicityEnd  *string   `json:"publicity_end"`
+	ReviewEnds    *string   `json:"review_ends"`
 	DeptReturns   int       `json:"dept_returns"`
 	DeptLimit     int       `json:"dept_return_limit"`
 	Returns       []struct {
@@ -209,10 +210,14 @@ func TestR_FLOW_03_apiReviewPath(t *testing.T) {
 		if on, _, ok := v.action("start_publicity"); !ok || !on || v.Status != "submitted" || v.ApplicantName == "" || v.Holder == "" {
 			t.Fatalf("view = %+v", v)
 		}
+		if w, _ := plan.Window(model.WindowUnitReview); v.ReviewEnds == nil || !apiInstant(t, *v.ReviewEnds).Equal(w.End) {
+			t.Errorf("review_ends = %v, want the unit review window's end %v (R-CAL-02)", v.ReviewEnds, w.End)
+		}
 		if _, _, ok := v.action("unit_return"); !ok {
 			t.Errorf("unit_return not offered: %+v", v.Actions)
 		}
-		readError(t, applicant.call("GET", reviewPathOf(id), nil), http.StatusNotFound, "not_found")
+		// The applicant is no reviewer: refused by the table before the service looks (R-ORG-02).
+		readError(t, applicant.call("GET", reviewPathOf(id), nil), http.StatusForbidden, "forbidden")
 
 		// An evidence download is logged; the applicant sees who looked.
 		file := v.Slots[0].Files[0]
@@ -310,6 +315,14 @@ func TestR_FLOW_03_apiReviewPath(t *testing.T) {
 		if !dl.has(id) {
 			t.Fatalf("dept list = %+v", dl)
 		}
+		// org_id narrows the department's list to one applying unit.
+		if l := readJSON[apiReviewList](t, city.call("GET", "/api/v1/review/dept?org_id="+itoa(app.orgs[model.OrgUnit]), nil), http.StatusOK); !l.has(id) {
+			t.Errorf("org_id of the unit hides its application: %+v", l)
+		}
+		if l := readJSON[apiReviewList](t, city.call("GET", "/api/v1/review/dept?org_id="+itoa(app.orgs[model.OrgAgency]), nil), http.StatusOK); l.has(id) {
+			t.Errorf("org_id of another unit shows the application: %+v", l)
+		}
+		readError(t, city.call("GET", "/api/v1/review/dept?org_id=x", nil), http.StatusUnprocessableEntity, "invalid")
 		cv := city.view(id)
 		if cv.Objections[0].Contact != "" {
 			t.Errorf("the department sees the objector's contact: %+v", cv.Objections)

@@ -763,10 +763,17 @@ func TestR_APP_02_reorderCombineDelete(t *testing.T) {
 
 // submitComplete fills the example form, uploads a file into every slot, signs and submits,
 // through the service as the applicant.
-func (pa *pageApp) submitComplete(id int64) {
+func (pa *pageApp) submitComplete(id int64) { pa.submitCompleteWith(id, nil) }
+
+// submitCompleteWith is submitComplete with the example form changed by edit first.
+func (pa *pageApp) submitCompleteWith(id int64, edit func(*model.Form)) {
 	pa.t.Helper()
 	ctx := context.Background()
-	version, err := pa.svc.Applications.Save(ctx, pa.actor, id, pa.view(id).App.Version, demo.ExampleForm(pa.plan.Year))
+	form := demo.ExampleForm(pa.plan.Year)
+	if edit != nil {
+		edit(&form)
+	}
+	version, err := pa.svc.Applications.Save(ctx, pa.actor, id, pa.view(id).App.Version, form)
 	if err != nil {
 		pa.t.Fatal(err)
 	}

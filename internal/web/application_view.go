@@ -324,8 +324,12 @@ func moduleConflict(stored, typed model.Form, m int) *conflictView {
 }
 
 // editBlock says why the application cannot be changed now, or "" when it can: submitted
-// (R-APP-05), or the application window has closed (R-CAL-02).
+// (R-APP-05), lapsed after the review deadline, or the application window has closed
+// (R-CAL-02).
 func (s *Server) editBlock(v *service.View) string {
+	if v.App.Status == model.StatusLapsed {
+		return "审核截止时间已过，本申报在截止前未完成审核（含退回修改后未在截止前重新提交），已按规定终止（逾期未完成审核，R-CAL-02）。截止时间不会延后，申报表和材料不能再修改或提交；办理记录中写明了截止的环节和时间，如有疑问请联系所在单位或职改办。"
+	}
 	if !v.App.Status.Editable() {
 		return "申报当前状态为“" + v.App.Status.Label() + "”，申报表和材料不能再修改；只有被“退回修改”后才能修改（R-APP-05）。"
 	}

@@ -68,6 +68,7 @@ func orgFromForm(r *http.Request) model.Org {
 	o := model.Org{
 		ParentID: formInt(r, "parent_id"), Kind: model.OrgKind(r.PostFormValue("kind")), UnitType: model.UnitType(r.PostFormValue("unit_type")),
 		Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Version: formInt(r, "version"),
+		ProfessionalPosts: formPosts(r, "professional_posts"), GrassrootsSeniorPosts: formPosts(r, "grassroots_senior_posts"),
 	}
 	type step struct{ pos, id int64 }
 	var steps []step
@@ -127,6 +128,20 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request, a model.Actor
 	s.flash(r, "机构已保存。")
 	http.Redirect(w, r, "/admin/orgs#org-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
+}
+
+// formPosts reads a post count: blank is 0 (not registered); anything but a whole number is
+// -1, which the service refuses with the field's message.
+func formPosts(r *http.Request, name string) int {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func formQueryInt(r *http.Request, name string) int64 {

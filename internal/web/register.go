@@ -31,7 +31,8 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, a model.
 	orgID, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
 	in := service.UserInput{
 		OrgID: orgID, Username: r.PostFormValue("username"), Name: r.PostFormValue("name"),
-		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), Phone: r.PostFormValue("phone"), Password: r.PostFormValue("password"),
+		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"),
+		Password: r.PostFormValue("password"),
 	}
 	var err error
 	if in.Password != r.PostFormValue("password2") {

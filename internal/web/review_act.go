@@ -46,7 +46,7 @@ func (s *Server) reviewAct(w http.ResponseWriter, r *http.Request, a model.Actor
 	case rules.ActStartPublicity:
 		_, err = rv.StartPublicity(ctx, a, id, v)
 	case rules.ActRecommend:
-		_, err = rv.Recommend(ctx, a, id, v, nil)
+		_, err = rv.Recommend(ctx, a, id, v)
 	case rules.ActUnitRecall:
 		_, err = rv.UnitRecall(ctx, a, id, v, f.Reason)
 	case rules.ActUnitReturn:

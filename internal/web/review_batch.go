@@ -30,7 +30,7 @@ func (s *Server) reviewBatch(sc reviewScope, pass func(*service.Review) batchFun
 			}
 		}
 		back := sc.Href
-		if q := filterQuery(reviewFilterForm{Plan: r.PostFormValue("plan"), Status: r.PostFormValue("status"), Level: r.PostFormValue("level"), Type: r.PostFormValue("type")}, ""); q != "" {
+		if q := filterQuery(readReviewFilter(r.PostFormValue), ""); q != "" {
 			back += "?" + q
 		}
 		if len(ids) == 0 {

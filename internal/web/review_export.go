@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"zhicheng/internal/model"
 	"zhicheng/internal/report"
@@ -16,9 +15,7 @@ import (
 // phone (R-PUB-02, R-SEC-01).
 func (s *Server) reviewExport(sc reviewScope) Handler {
 	return func(w http.ResponseWriter, r *http.Request, a model.Actor) error {
-		q := r.URL.Query()
-		f := service.ReviewFilter{Status: model.AppStatus(q.Get("status")), LevelCode: q.Get("level"), AppType: model.AppType(q.Get("type"))}
-		f.PlanID, _ = strconv.ParseInt(q.Get("plan"), 10, 64)
+		f := readReviewFilter(r.URL.Query().Get).filter()
 		plans, err := s.svc.Plans.List(r.Context())
 		if err != nil {
 			return err

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
+	"zhicheng/internal/model"
 	"zhicheng/internal/report"
 	"zhicheng/internal/store"
 	"zhicheng/internal/store/storetest"
@@ -102,6 +104,24 @@ func TestReviewBatch_deptPassWithStaleVersion(t *testing.T) {
 		d := doc(t, web.get("/review/dept"))
 		if d.Find("#review-batch #pick-"+itoa(id)).Length() != 1 || d.Find("#btn-batch-pass").Length() != 1 {
 			t.Fatalf("no batch form on the department's list:\n%s", bodyOf(web.get("/review/dept")))
+		}
+		// The unit filter offers the units whose chain passes through the city, and narrows
+		// the list and its export.
+		units := map[string]string{}
+		d.Find("#f-unit option").Each(func(_ int, o *goquery.Selection) { units[o.Text()], _ = o.Attr("value") })
+		unitID, agencyID := units["测试"+model.OrgUnit.Label()], units["测试"+model.OrgAgency.Label()]
+		if len(units) != 3 || unitID == "" || agencyID == "" {
+			t.Fatalf("unit filter options = %v", units)
+		}
+		byUnit := doc(t, web.get("/review/dept?unit="+unitID))
+		if byUnit.Find("#app-"+itoa(id)).Length() != 1 {
+			t.Error("the unit filter hides the unit's application")
+		}
+		if href, _ := byUnit.Find("#review-export").Attr("href"); !strings.Contains(href, "unit="+unitID) {
+			t.Errorf("export link %q does not carry the unit filter", href)
+		}
+		if doc(t, web.get("/review/dept?unit="+agencyID)).Find("#app-"+itoa(id)).Length() != 0 {
+			t.Error("the agency's filter shows the unit's application")
 		}
 		// The same application twice with the version seen: the first passes, the second is
 		// stale by then.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"zhicheng/internal/authz"
 	"zhicheng/internal/model"
+	"zhicheng/internal/rules"
 	"zhicheng/internal/service"
 )
 
@@ -45,8 +45,22 @@ func inboxFor(a model.Actor) string {
 	return ""
 }
 
+// reviewFilterForm is a list's filters as the query string carries them; the list page,
+// its Excel export and the batch form's way back read the same keys.
 type reviewFilterForm struct {
-	Plan, Status, Level, Type string
+	Plan, Unit, Status, Level, Type string
+}
+
+func readReviewFilter(get func(string) string) reviewFilterForm {
+	return reviewFilterForm{Plan: get("plan"), Unit: get("unit"), Status: get("status"), Level: get("level"), Type: get("type")}
+}
+
+// filter is the service's filter; numbers that do not parse filter nothing.
+func (f reviewFilterForm) filter() service.ReviewFilter {
+	out := service.ReviewFilter{Status: model.AppStatus(f.Status), LevelCode: f.Level, AppType: model.AppType(f.Type)}
+	out.PlanID, _ = strconv.ParseInt(f.Plan, 10, 64)
+	out.OrgID, _ = strconv.ParseInt(f.Unit, 10, 64)
+	return out
 }
 
 type reviewListData struct {
@@ -54,33 +68,56 @@ type reviewListData struct {
 	Scope    reviewScope
 	Filter   reviewFilterForm
 	Plans    []model.Plan
+	Units    []option // the units the list can be narrowed to; none in a unit's own inbox
 	Statuses []option
 	Levels   []option
 	Types    []option
 	Rows     []reviewListRow
 	Next     string // the next page's URL, "" on the last
 	First    string // back to the first page, when paging
+	Export   string // the Excel export of the same filters
 	Errors   []*model.Error
 }
 
+// reviewListRow is one row, formatted in Go: a flat struct of strings, because the template
+// engine finds fields by reflection, and on a struct with embedded structs each promoted
+// field is a breadth-first search — with 50 rows of 15 fields that was most of a page's
+// CPU (BENCHMARKS.md §3).
 type reviewListRow struct {
-	service.ReviewRow
-	Href     string
-	PlanName string
+	ID, Version                                       int64
+	Status, StatusLabel, Href, ApplicantName, OrgName string
+	PlanName, Level, Type, PublicityEnd, Updated      string
+	Submissions, DeptReturns                          int
+	FraudProposed                                     bool
+}
+
+func newReviewListRow(r service.ReviewRow, planName string) reviewListRow {
+	level := r.LevelName
+	if r.Specialty != "" {
+		level += " · " + r.Specialty
+	}
+	end := "—"
+	if !r.PublicityEnd.IsZero() {
+		end = rules.FormatEnd(r.PublicityEnd)
+	}
+	return reviewListRow{ID: r.ID, Version: r.Version, Status: string(r.Status), StatusLabel: r.StatusLabel,
+		Href: "/review/applications/" + strconv.FormatInt(r.ID, 10), ApplicantName: r.ApplicantName, OrgName: r.OrgName,
+		PlanName: planName, Level: level, Type: r.AppType.Label(), PublicityEnd: end, Updated: datetime(r.Updated),
+		Submissions: r.Submissions, DeptReturns: r.DeptReturns, FraudProposed: r.FraudProposed}
 }
 
 // reviewStatuses are the states a reviewer may filter by (drafts are never listed).
 var reviewStatuses = []model.AppStatus{model.StatusSubmitted, model.StatusUnitPublicity, model.StatusReturned,
 	model.StatusRecommended, model.StatusDeptReview, model.StatusPrelimReview, model.StatusPrelimPassed,
-	model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud, model.StatusWithdrawn}
+	model.StatusNotRecommended, model.StatusRejected, model.StatusCancelledFraud, model.StatusWithdrawn, model.StatusLapsed}
 
 // reviewList serves one of the three lists; the handler is bound to its scope.
 func (s *Server) reviewList(sc reviewScope) Handler {
 	return func(w http.ResponseWriter, r *http.Request, a model.Actor) error {
 		q := r.URL.Query()
-		d := &reviewListData{Scope: sc, Filter: reviewFilterForm{Plan: q.Get("plan"), Status: q.Get("status"), Level: q.Get("level"), Type: q.Get("type")}}
-		f := service.ReviewFilter{Status: model.AppStatus(d.Filter.Status), LevelCode: d.Filter.Level, AppType: model.AppType(d.Filter.Type)}
-		f.PlanID, _ = strconv.ParseInt(d.Filter.Plan, 10, 64)
+		d := &reviewListData{Scope: sc, Filter: readReviewFilter(q.Get)}
+		f := d.Filter.filter()
+		d.Export = sc.Href + "/export.xlsx?" + filterQuery(d.Filter, "")
 		if c, ok := parseCursor(q.Get("after")); ok {
 			f.After = &c
 			d.First = sc.Href + "?" + filterQuery(d.Filter, "")
@@ -97,6 +134,15 @@ func (s *Server) reviewList(sc reviewScope) Handler {
 			return err
 		}
 		d.Plans = plans
+		units, err := s.svc.Review.ListUnits(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		if sc.Key != "unit" {
+			for _, u := range units {
+				d.Units = append(d.Units, option{strconv.FormatInt(u.ID, 10), u.Name})
+			}
+		}
 		names := map[int64]string{}
 		levels := map[string]string{}
 		for _, p := range plans {
@@ -117,7 +163,7 @@ func (s *Server) reviewList(sc reviewScope) Handler {
 			d.Types = append(d.Types, option{string(t), t.Label()})
 		}
 		for _, row := range page.Rows {
-			d.Rows = append(d.Rows, reviewListRow{ReviewRow: row, Href: fmt.Sprintf("/review/applications/%d", row.ID), PlanName: names[row.PlanID]})
+			d.Rows = append(d.Rows, newReviewListRow(row, names[row.PlanID]))
 		}
 		if page.Next != nil {
 			d.Next = sc.Href + "?" + filterQuery(d.Filter, formatCursor(*page.Next))
@@ -134,7 +180,7 @@ func (s *Server) reviewList(sc reviewScope) Handler {
 
 func filterQuery(f reviewFilterForm, after string) string {
 	v := url.Values{}
-	for k, x := range map[string]string{"plan": f.Plan, "status": f.Status, "level": f.Level, "type": f.Type, "after": after} {
+	for k, x := range map[string]string{"plan": f.Plan, "unit": f.Unit, "status": f.Status, "level": f.Level, "type": f.Type, "after": after} {
 		if x != "" {
 			v.Set(k, x)
 		}

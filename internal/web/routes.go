@@ -29,6 +29,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/home", authz.SignedIn, s.homeShow)
 	s.handle("GET", "/account", authz.SignedIn, s.accountShow)
 	s.handle("POST", "/account/password", authz.SignedIn, s.accountPassword)
+	s.handle("POST", "/account/email", authz.SignedIn, s.accountEmail)
 	s.handle("POST", "/account/tokens", authz.SignedIn, s.tokenCreate)
 	s.handle("POST", "/account/tokens/{id}/revoke", authz.SignedIn, s.tokenRevoke)
 
@@ -105,9 +106,9 @@ func (s *Server) registerRoutes() {
 	for _, sc := range reviewScopes {
 		s.handle("GET", sc.Href, sc.Perm, s.reviewList(sc))
 	}
-	s.handle("GET", "/review/applications/{id}", authz.SignedIn, s.reviewShow)
-	s.handle("GET", "/review/applications/{id}/files/{file_id}", authz.SignedIn, s.reviewFile)
-	s.handle("POST", "/review/applications/{id}/actions/{action}", authz.SignedIn, s.reviewAct)
+	s.handle("GET", "/review/applications/{id}", authz.ReviewAny, s.reviewShow)
+	s.handle("GET", "/review/applications/{id}/files/{file_id}", authz.ReviewAny, s.reviewFile)
+	s.handle("POST", "/review/applications/{id}/actions/{action}", authz.ReviewAny, s.reviewAct)
 	// The public unit publicity and its objections (R-FLOW-01, R-PUB-02).
 	s.handle("GET", "/publicity", authz.Public, s.publicityList)
 	s.handle("POST", "/publicity/{id}/objection", authz.Public, s.publicityObjection)

@@ -21,13 +21,16 @@ type templates struct {
 	pages map[string]*template.Template
 }
 
+// datetime is an instant as a Chinese reader expects it, in Beijing time; "—" for none.
+func datetime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(shanghai()).Format("2006-01-02 15:04")
+}
+
 var funcs = template.FuncMap{
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return "—"
-		}
-		return t.In(shanghai()).Format("2006-01-02 15:04")
-	},
+	"datetime":      datetime,
 	"roleLabel":     func(r model.Role) string { return r.Label() },
 	"kindLabel":     func(k model.OrgKind) string { return k.Label() },
 	"unitTypeLabel": func(t model.UnitType) string { return t.Label() },

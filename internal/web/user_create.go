@@ -40,7 +40,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, a model.Acto
 	in := service.UserInput{
 		OrgID: a.OrgID, Username: r.PostFormValue("username"), Name: r.PostFormValue("name"),
 		IDNumber: strings.TrimSpace(r.PostFormValue("id_number")), Phone: r.PostFormValue("phone"),
-		Password: r.PostFormValue("password"), Roles: formRoles(r),
+		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), Roles: formRoles(r),
 	}
 	if _, err := s.svc.Accounts.CreateUser(r.Context(), a, in); err != nil {
 		if status(err) == http.StatusInternalServerError {
