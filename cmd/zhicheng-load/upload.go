@@ -59,7 +59,7 @@ import (
 )
 
 type uploadConfig struct {
-	slot     string // "auto": the first multi-file slot of each draft
+	slot     string // "auto": the first multi-file slot of each draft that the applicant fills
 	size     int
 	levels   []int
 	diskDir  string
@@ -408,8 +408,9 @@ func newDraft(ctx context.Context, base string, orgID, planID int64, slot, usern
 	var app struct {
 		Version int64 `json:"version"`
 		Slots   []struct {
-			Key   string `json:"key"`
-			Multi bool   `json:"multi"`
+			Key    string `json:"key"`
+			Multi  bool   `json:"multi"`
+			ByUnit bool   `json:"by_unit"` // the unit's report: the applicant cannot upload it
 		} `json:"slots"`
 	}
 	if err := getJSON(ctx, client, fmt.Sprintf("%s/api/v1/applications/%d", base, created.ID), &app); err != nil {
@@ -417,7 +418,7 @@ func newDraft(ctx context.Context, base string, orgID, planID int64, slot, usern
 	}
 	d := &draft{client: client, appID: created.ID, version: app.Version}
 	for _, s := range app.Slots {
-		if (slot == "auto" && s.Multi) || s.Key == slot {
+		if (slot == "auto" && s.Multi && !s.ByUnit) || s.Key == slot {
 			d.slot = s.Key
 			break
 		}

@@ -58,7 +58,8 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestBrowserApplicantWalk walks applicant1 of the demo from an empty draft through the form
-// (typed fields, two uploads with the progress bar and thumbnails), the pre-submit check
+// (typed fields, two uploads with the progress bar and thumbnails, the unit's report
+// read-only), the pre-submit check
 // with links to every fix, the integrity pledge and submission, on a desktop and on a
 // phone-sized viewport (issue #4). The rest of the form is completed through the service, so
 // that the walk reaches submission in reasonable time.
@@ -142,7 +143,14 @@ func TestBrowserApplicantWalk(t *testing.T) {
 				chromedp.SetValue(chromedp.CSS(`#f-basic-career_start`), "2012-07"),
 				chromedp.SetValue(chromedp.CSS(`#f-basic-social_insurance`), string(model.SISixMonths)),
 				chromedp.Click(chromedp.CSS(`#f-basic-not_civil_servant`)))
-			for _, slot := range []string{"basic-photo", "basic-recommendation"} {
+			// The unit's recommendation report is not the applicant's: read-only, with the note.
+			if n := text(t, ctx, `#slot-basic-recommendation .slot-unit-note`); !strings.Contains(n, "由单位在审核推荐时上传") {
+				t.Errorf("recommendation report's note: %q", n)
+			}
+			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#slot-basic-recommendation input, #up-basic-recommendation').length`)); n != 0 {
+				t.Errorf("the applicant is offered %d inputs for the unit's recommendation report", n)
+			}
+			for _, slot := range []string{"basic-photo", "qualification-certificate"} {
 				sel := `#slot-` + slot
 				do("upload into "+slot,
 					chromedp.SetUploadFiles(chromedp.CSS(`#file-slot-`+slot), []string{scan}),
@@ -255,7 +263,7 @@ func TestBrowserApplicantWalk(t *testing.T) {
 			}
 			filled := v.Filled()
 			for i, s := range v.Slots {
-				if filled[s.Key] > 0 {
+				if filled[s.Key] > 0 || s.ByUnit {
 					continue
 				}
 				if _, version, err = m.Services.Applications.Upload(bg, a, id, version, s.Key, s.Label+".jpg", bytes.NewReader(applyJPEG(t, i))); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,7 +16,8 @@ import (
 
 // TestBrowserReviewChain drives applicant2's submitted demo application through the whole
 // review path in the browser (issue #5): the unit starts the publicity and, once it has
-// ended, recommends; the first department of the chain (省国资委) accepts and returns it with
+// ended, uploads its recommendation report and publicity report on the review page (the
+// upload box of the applicant's pages, with its progress bar) and recommends; the first department of the chain (省国资委) accepts and returns it with
 // one item; the applicant sees the reason and resubmits; the first level passes it to the
 // second (中评办), which passes it to the office; the office passes the preliminary review.
 //
@@ -95,6 +98,23 @@ func TestBrowserReviewChain(t *testing.T) {
 		t.Fatalf("publicity period: %q", p)
 	}
 	do("reload after the publicity", chromedp.Navigate(m.URL()+"/review/applications/"+appID), chromedp.WaitVisible(chromedp.CSS(`#review-summary`)))
+	if why := text(t, ctx, `#why-recommend`); !strings.Contains(why, "尚未上传单位出具的推荐报告、公示报告及公示照片") {
+		t.Fatalf("recommend before the unit's reports: %q", why)
+	}
+	// The unit's reports, through the page's upload boxes; each slot comes back with its file
+	// and the actions with it, so that the recommend button is enabled after the second.
+	report := filepath.Join(t.TempDir(), "单位报告.jpg")
+	if err := os.WriteFile(report, applyJPEG(t, 3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, slot := range []string{"basic-recommendation", "moral-publicity"} {
+		do("upload the unit's "+slot,
+			chromedp.SetUploadFiles(chromedp.CSS(`#file-slot-`+slot), []string{report}),
+			chromedp.WaitVisible(chromedp.CSS(`#unit-reports #slot-`+slot+` a.review-file`)),
+			chromedp.WaitVisible(chromedp.CSS(`#slot-`+slot+` .upload-msg.ok`)))
+	}
+	do("the recommend button enabled", chromedp.WaitVisible(chromedp.CSS(`#btn-recommend:not([disabled])`)))
+	shot(t, ctx, "unit-reports")
 	act("recommend")
 	reviewStatus("recommend", "recommended", "单位已推荐")
 	logout()

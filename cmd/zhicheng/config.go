@@ -72,10 +72,15 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 	c.LogFormat = env("ZHICHENG_LOG_FORMAT", "text")
 }
 
+// bindBlobs registers where the evidence files are (serve, blobs gc).
+func (c *Config) bindBlobs(fs *flag.FlagSet) {
+	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储：目录或 s3://…（s3://ACCESS:SECRET@主机:端口/桶?secure=false，密钥也可放在 ZHICHENG_S3_ACCESS_KEY / ZHICHENG_S3_SECRET_KEY），默认 <数据目录>/blobs")
+}
+
 func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindCommon(fs)
 	fs.StringVar(&c.Addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "监听地址")
-	fs.StringVar(&c.Blobs, "blobs", env("ZHICHENG_BLOBS", ""), "证明材料存储：目录或 s3://…（s3://ACCESS:SECRET@主机:端口/桶?secure=false，密钥也可放在 ZHICHENG_S3_ACCESS_KEY / ZHICHENG_S3_SECRET_KEY），默认 <数据目录>/blobs")
+	c.bindBlobs(fs)
 	fs.StringVar(&c.BaseURL, "base-url", env("ZHICHENG_BASE_URL", ""), "对外访问地址，如 https://zc.example.gov.cn（https 时启用 Secure Cookie 与 HSTS）")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHICHENG_METRICS_TOKEN", ""), "访问 /metrics 所需的令牌（留空则不校验，请在网络层限制访问）")
 	fs.BoolVar(&c.Demo, "demo", false, "首次启动时载入演示数据并打印演示账号")
@@ -115,7 +120,7 @@ func (c *Config) verifier(log *slog.Logger) (chsi.Verifier, error) {
 			log.Info("education records (同步学信网): simulated registry", "chsi", v)
 		} else {
 			// It "verifies" any well-formed number for anyone: fine for a demo, not for real applications.
-			log.Warn("education records (同步学信网): simulated registry of made-up records; set --chsi to the gateway URL, or off, for real applications", "chsi", v)
+			log.Warn("education records (同步学信网): simulated registry of made-up records, its answers shown as 学信网校验（模拟，仅供演示）; set --chsi to the gateway URL, or off, for real applications", "chsi", v)
 		}
 		return chsi.NewSimulated(), nil
 	case v == "off":

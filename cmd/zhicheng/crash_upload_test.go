@@ -70,7 +70,7 @@ func TestR_APP_04_crashDuringUploads(t *testing.T) {
 	app := c.application(ctx, appID)
 	var slots []string
 	for _, s := range app.Slots {
-		if s.Multi {
+		if s.Multi && !s.ByUnit {
 			slots = append(slots, s.Key)
 		}
 	}
@@ -518,9 +518,10 @@ func (c *apiClient) startApplication(ctx context.Context, planID int64) int64 {
 type crashApplication struct {
 	Version int64 `json:"version"`
 	Slots   []struct {
-		Key   string `json:"key"`
-		Multi bool   `json:"multi"`
-		Files []struct {
+		Key    string `json:"key"`
+		Multi  bool   `json:"multi"`
+		ByUnit bool   `json:"by_unit"` // the unit's report: not the applicant's to upload
+		Files  []struct {
 			ID     int64  `json:"id"`
 			SHA256 string `json:"sha256"`
 		} `json:"files"`

@@ -1,7 +1,8 @@
 // Command zhicheng runs the professional-title application and review system: the web
 // server (serve), its database migrations (migrate), account administration from the
-// command line (user add, user passwd) and the audit-log check (audit verify). This is the
-// only place where concrete implementations are wired together.
+// command line (user add, user passwd), the audit-log check (audit verify) and the removal
+// of unreferenced evidence files (blobs gc). This is the only place where concrete
+// implementations are wired together.
 package main
 
 import (
@@ -41,6 +42,7 @@ const usage = `用法: zhicheng <命令> [参数]
   user add         新建账号（由命令行操作员执行，记入审计日志）
   user passwd      重置账号密码（新密码从标准输入读取）
   audit verify     校验审计日志哈希链，报告被修改或删除的记录
+  blobs gc         删除无引用的证明材料文件（serve 每小时自动执行；--dry-run 只列出）
   version          显示版本
 
 各命令的参数见 zhicheng <命令> -h。配置也可用环境变量（ZHICHENG_*），见 README.md。
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
+	case "blobs":
+		return runBlobs(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "zhicheng", version)
 		return nil

@@ -37,8 +37,8 @@ type Main struct {
 	http *http.Server
 	done chan struct{}
 
-	stopJobs func()        // cancels the job worker and the deadline sweeper
-	jobsDone chan struct{} // closed when both have stopped
+	stopJobs func()        // cancels the job worker, the deadline sweeper and the blob collector
+	jobsDone chan struct{} // closed when all have stopped
 }
 
 // Open opens the database, loads the demo if asked, and starts listening.
@@ -104,6 +104,7 @@ func (m *Main) Open(ctx context.Context) error {
 		var wg sync.WaitGroup
 		wg.Go(func() { (&jobs.Worker{DB: m.DB, Notifier: notifier, Log: m.Log, Poll: 2 * time.Second}).Run(jctx) })
 		wg.Go(func() { m.lapseOverdue(jctx) })
+		wg.Go(func() { m.collectOrphanBlobs(jctx) })
 		wg.Wait()
 	}()
 	if m.Config.Demo {

@@ -51,6 +51,27 @@ type uploadForm struct {
 	versionText, slot     string
 	haveVersion, haveSlot bool
 	images                *imageSpool
+	// readAt is where the caller reads the version, for the refusal without one; the
+	// applicant's application when empty.
+	readAt string
+}
+
+// read takes the small field name (version or slot) from its part.
+func (f *uploadForm) read(p io.Reader, name string) error {
+	limit := int64(maxVersionBytes)
+	if name == "slot" {
+		limit = maxSlotBytes
+	}
+	text, err := readUploadField(p, name, limit)
+	if err != nil {
+		return err
+	}
+	if name == "version" {
+		f.versionText, f.haveVersion = text, true
+	} else {
+		f.slot, f.haveSlot = text, true
+	}
+	return nil
 }
 
 // fields parses version and slot, reporting every problem at once; they must precede the
@@ -59,8 +80,12 @@ func (f *uploadForm) fields() (int64, string, error) {
 	var errs model.Errors
 	v, err := strconv.ParseInt(strings.TrimSpace(f.versionText), 10, 64)
 	if !f.haveVersion || err != nil || v <= 0 {
+		readAt := f.readAt
+		if readAt == "" {
+			readAt = "GET /api/v1/applications/{id}"
+		}
 		errs = append(errs, model.Invalid("version", "缺少 version，或 version 不在文件之前",
-			"先读取申报（GET /api/v1/applications/{id}），把其中的 version 作为第一个表单字段提交，再放文件"))
+			"先读取申报（"+readAt+"），把其中的 version 作为第一个表单字段提交，再放文件"))
 	}
 	slot := strings.TrimSpace(f.slot)
 	if !f.haveSlot || slot == "" {
@@ -227,18 +252,8 @@ func (x *API) applicationUpload(w http.ResponseWriter, r *http.Request, a model.
 			if f.images != nil {
 				return model.Invalid(name, "version 和 slot 须在文件之前提交", "请把 version、slot 放在请求体最前面")
 			}
-			limit := int64(maxVersionBytes)
-			if name == "slot" {
-				limit = maxSlotBytes
-			}
-			text, err := readUploadField(part, name, limit)
-			if err != nil {
+			if err := f.read(part, name); err != nil {
 				return err
-			}
-			if name == "version" {
-				f.versionText, f.haveVersion = text, true
-			} else {
-				f.slot, f.haveSlot = text, true
 			}
 		case "file":
 			if f.images != nil {
@@ -302,13 +317,7 @@ func (x *API) applicationRemoveFile(w http.ResponseWriter, r *http.Request, a mo
 	if err != nil {
 		return err
 	}
-	var version *int64
-	if s := r.URL.Query().Get("version"); s != "" {
-		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-			version = &v
-		}
-	}
-	v, err := requireVersion(version)
+	v, err := queryVersion(r)
 	if err != nil {
 		return err
 	}
@@ -317,6 +326,17 @@ func (x *API) applicationRemoveFile(w http.ResponseWriter, r *http.Request, a mo
 		return err
 	}
 	return writeJSON(w, http.StatusOK, versionResponse{Version: nv})
+}
+
+// queryVersion reads the version a DELETE names in its query (?version=N).
+func queryVersion(r *http.Request) (int64, error) {
+	var version *int64
+	if s := r.URL.Query().Get("version"); s != "" {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			version = &v
+		}
+	}
+	return requireVersion(version)
 }
 
 // slotFilesRequest names files of one slot in order (reorder, combine).

@@ -128,6 +128,7 @@ type slotJSON struct {
 	Required bool           `json:"required"`
 	Multi    bool           `json:"multi"`
 	Module   int            `json:"module"`
+	ByUnit   bool           `json:"by_unit"` // the applying unit uploads it while it reviews (R-FLOW-01)
 	Files    []evidenceJSON `json:"files"`
 }
 
@@ -162,7 +163,7 @@ func applicationJSON(v service.View) applicationResponse {
 	known := map[string]bool{}
 	for _, s := range v.Slots {
 		known[s.Key] = true
-		sj := slotJSON{Key: s.Key, Label: s.Label, Hint: s.Hint, Required: s.Required, Multi: s.Multi, Module: s.Module, Files: []evidenceJSON{}}
+		sj := slotJSON{Key: s.Key, Label: s.Label, Hint: s.Hint, Required: s.Required, Multi: s.Multi, Module: s.Module, ByUnit: s.ByUnit, Files: []evidenceJSON{}}
 		for _, e := range v.Files(s.Key) {
 			sj.Files = append(sj.Files, evidenceOf(e))
 		}

@@ -88,6 +88,8 @@ func (x *API) Routes() []Route {
 		{"GET", "/api/v1/review/applications/{id}", authz.ReviewAny, x.reviewShow},
 		{"POST", "/api/v1/review/applications/{id}/actions/{action}", authz.ReviewAny, x.reviewAct},
 		{"GET", "/api/v1/review/applications/{id}/files/{file_id}", authz.ReviewAny, x.reviewFile},
+		{"POST", "/api/v1/review/applications/{id}/reports", authz.ReviewUnit, x.reviewReportUpload},
+		{"DELETE", "/api/v1/review/applications/{id}/reports/{file_id}", authz.ReviewUnit, x.reviewReportRemove},
 		{"GET", "/api/v1/applications/{id}/status", authz.Apply, x.applicationStatus},
 		{"GET", "/api/v1/applications/{id}/access-log", authz.Apply, x.applicationAccessLog},
 		{"POST", "/api/v1/applications/{id}/resubmit", authz.Apply, x.applicationResubmit},

@@ -6,11 +6,13 @@ package blob
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -43,6 +45,22 @@ type Store interface {
 	// CleanTemp removes temporary files older than olderThan, left by a process that died
 	// in the middle of a Put. Run it at start-up.
 	CleanTemp(olderThan time.Duration) error
+	// List calls fn with every stored blob, in no particular order, and stops at the first
+	// error fn returns. What a collector of unreferenced blobs walks.
+	List(ctx context.Context, fn func(Info) error) error
+	// Delete removes the blob stored under sha unless it was stored (Put, again or for the
+	// first time) at or after storedBefore, and reports whether it removed it; a missing blob
+	// is (false, nil). See Disk.Delete and S3.Delete for how close to atomic each is.
+	Delete(ctx context.Context, sha string, storedBefore time.Time) (bool, error)
+}
+
+// Info describes a stored blob. ModTime is when it was last Put: every Put, also of content
+// already stored, sets it anew (Disk renames a fresh file into place, S3 uploads again), so
+// a blob an upload has just stored never looks old to a collector.
+type Info struct {
+	SHA256  string
+	Size    int64
+	ModTime time.Time
 }
 
 // Open returns the store at location: a directory path, or an S3 bucket as
@@ -120,6 +138,9 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return Ref{}, fmt.Errorf("create blob directory: %w", err)
 	}
+	// Renamed even when the blob is already there: the fresh file's modification time is
+	// what keeps Delete (the collector of unreferenced blobs) off a blob an upload is about
+	// to reference. The content is the same, so replacing it changes nothing for readers.
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return Ref{}, fmt.Errorf("store blob: %w", err)
 	}
@@ -147,9 +168,21 @@ func syncDir(path string) error {
 }
 
 // CleanTemp removes files under tmp/ older than olderThan: what a process killed in the
-// middle of a Put left behind. Nothing under the final layout is ever partial.
+// middle of a Put left behind. Nothing under the final layout is ever partial. A blob that a
+// process killed in the middle of a Delete had moved aside (tmp/gc-<sha256>-…) is put back
+// first: it may have been stored again just before; if nothing refers to it, the next
+// collection deletes it.
 func (d *Disk) CleanTemp(olderThan time.Duration) error {
-	return cleanDir(filepath.Join(d.dir, "tmp"), olderThan)
+	held, err := filepath.Glob(filepath.Join(d.dir, "tmp", "gc-*"))
+	errs := []error{err}
+	for _, h := range held {
+		sha, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(h), "gc-"), "-")
+		if hashPattern.MatchString(sha) {
+			errs = append(errs, d.putBack(h, d.path(sha)))
+		}
+	}
+	errs = append(errs, cleanDir(filepath.Join(d.dir, "tmp"), olderThan))
+	return errors.Join(errs...)
 }
 
 func cleanDir(dir string, olderThan time.Duration) error {
@@ -187,6 +220,100 @@ func (d *Disk) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open blob %s: %w", sha, err)
 	}
 	return f, nil
+}
+
+// List walks the ab/cd/<sha256> layout; anything else under the directory (tmp/, a stray
+// file) is not a blob and is skipped.
+func (d *Disk) List(ctx context.Context, fn func(Info) error) error {
+	err := filepath.WalkDir(d.dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path != d.dir {
+				return nil // removed while we walked
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if e.IsDir() {
+			if path == filepath.Join(d.dir, "tmp") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		sha := e.Name()
+		if !e.Type().IsRegular() || !hashPattern.MatchString(sha) || path != d.path(sha) {
+			return nil
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return fn(Info{SHA256: sha, Size: info.Size(), ModTime: info.ModTime()})
+	})
+	if err != nil {
+		return fmt.Errorf("list blobs in %s: %w", d.dir, err)
+	}
+	return nil
+}
+
+// Delete removes the blob unless it was stored at or after storedBefore. It is atomic
+// against a concurrent Put of the same content: the blob is first moved out of its name
+// into tmp/, which takes whichever file is there at that instant, and only then is the
+// taken file's modification time checked. A Put that renamed a fresh copy in a moment
+// earlier is thus seen, and the copy put back; one a moment later lands under the free name
+// and is kept. Removing from a directory is made durable like adding to it.
+func (d *Disk) Delete(ctx context.Context, sha string, storedBefore time.Time) (bool, error) {
+	if !hashPattern.MatchString(sha) {
+		return false, fmt.Errorf("delete blob %q: not a SHA-256", sha)
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	final := d.path(sha)
+	// Named after the blob, so that CleanTemp can put it back if we stop half-way.
+	held := filepath.Join(d.dir, "tmp", "gc-"+sha+"-"+rand.Text())
+	if err := os.Rename(final, held); errors.Is(err, os.ErrNotExist) {
+		return false, nil // gone already (another collector)
+	} else if err != nil {
+		return false, fmt.Errorf("delete blob %s: %w", sha, err)
+	}
+	info, err := os.Lstat(held)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return false, nil // CleanTemp of a starting instance put it back
+	case err != nil:
+		return false, errors.Join(fmt.Errorf("delete blob %s: %w", sha, err), d.putBack(held, final))
+	case !info.ModTime().Before(storedBefore):
+		return false, d.putBack(held, final) // stored again since it was listed
+	}
+	if err := os.Remove(held); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return false, fmt.Errorf("delete blob %s: %w", sha, err)
+	}
+	for _, dir := range []string{filepath.Dir(final), filepath.Dir(held)} {
+		if err := syncDir(dir); err != nil {
+			return true, fmt.Errorf("sync blob directory: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// putBack returns a blob Delete moved aside to its name — unless a copy was stored there
+// meanwhile: it holds the same bytes and is newer, and replacing it would make it look older
+// than it is — and then removes the moved file.
+func (d *Disk) putBack(held, final string) error {
+	if err := os.Link(held, final); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("put back blob %s: %w", filepath.Base(final), err)
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("sync blob directory: %w", err)
+	}
+	if err := os.Remove(held); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("put back blob %s: %w", filepath.Base(final), err)
+	}
+	return nil
 }
 
 // ctxReader stops a long copy when the request is cancelled.

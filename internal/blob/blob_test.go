@@ -115,6 +115,93 @@ func testStore(t *testing.T, open opener) {
 			}
 		}
 	})
+	t.Run("list names every blob and nothing else", func(t *testing.T) {
+		s, _ := open(t)
+		before := time.Now().Add(-time.Minute)
+		want := map[string]int64{}
+		for _, n := range []int{0, 10, 4 << 10} {
+			ref, err := s.Put(ctx, bytes.NewReader(randomBytes(t, n)), 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[ref.SHA256] = ref.Size
+		}
+		addStrays(t, s)
+		got := listAll(t, s)
+		if len(got) != len(want) {
+			t.Fatalf("listed %d blobs, want %d: %+v", len(got), len(want), got)
+		}
+		for sha, size := range want {
+			if i, ok := got[sha]; !ok || i.Size != size || i.ModTime.Before(before) || i.ModTime.After(time.Now().Add(time.Minute)) {
+				t.Errorf("blob %s listed as %+v (ok %v), want size %d and a modification time of now", sha, i, ok, size)
+			}
+		}
+		stop := errors.New("enough")
+		calls := 0
+		if err := s.List(ctx, func(Info) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("List after fn failed: %v after %d calls", err, calls)
+		}
+	})
+	t.Run("delete removes only what was stored before the cutoff", func(t *testing.T) {
+		s, count := open(t)
+		data := randomBytes(t, 1000)
+		ref, err := s.Put(ctx, bytes.NewReader(data), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.Delete(ctx, ref.SHA256, time.Now().Add(-time.Hour)); ok || err != nil {
+			t.Fatalf("delete of a blob stored after the cutoff: %v %v", ok, err)
+		}
+		if got := readBlob(t, s, ref.SHA256); !bytes.Equal(got, data) {
+			t.Fatal("a kept blob changed")
+		}
+		if ok, err := s.Delete(ctx, ref.SHA256, time.Now().Add(time.Hour)); !ok || err != nil {
+			t.Fatalf("delete of a blob stored before the cutoff: %v %v", ok, err)
+		}
+		if _, err := s.Open(ctx, ref.SHA256); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("open after delete: %v", err)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("%d objects after delete", n)
+		}
+		if ok, err := s.Delete(ctx, ref.SHA256, time.Now().Add(time.Hour)); ok || err != nil {
+			t.Fatalf("delete of a missing blob: %v %v", ok, err)
+		}
+		if _, err := s.Delete(ctx, "../../etc/passwd", time.Now()); err == nil {
+			t.Fatal("delete of a name that is no hash accepted")
+		}
+		// What was deleted can be stored again.
+		if _, err := s.Put(ctx, bytes.NewReader(data), 1<<20); err != nil || !bytes.Equal(readBlob(t, s, ref.SHA256), data) {
+			t.Fatalf("put after delete: %v", err)
+		}
+	})
+	// The race the collector must lose: it saw a blob stored long ago, and before it deletes,
+	// an upload of the same content stores it again (and will reference it once its row
+	// commits). The second Put must move the blob's time past the collector's cutoff.
+	t.Run("a put of stored content makes it new again", func(t *testing.T) {
+		s, _ := open(t)
+		data := randomBytes(t, 2000)
+		ref, err := s.Put(ctx, bytes.NewReader(data), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := listAll(t, s)[ref.SHA256].ModTime
+		// S3 keeps LastModified to the second.
+		time.Sleep(1100 * time.Millisecond)
+		cutoff := first.Add(time.Second) // after the first Put, before the second
+		if _, err := s.Put(ctx, bytes.NewReader(data), 1<<20); err != nil {
+			t.Fatal(err)
+		}
+		if again := listAll(t, s)[ref.SHA256].ModTime; again.Before(cutoff) {
+			t.Fatalf("modification time after the second put %v, first %v: not refreshed", again, first)
+		}
+		if ok, err := s.Delete(ctx, ref.SHA256, cutoff); ok || err != nil {
+			t.Fatalf("a blob stored again after the cutoff was deleted: %v %v", ok, err)
+		}
+		if got := readBlob(t, s, ref.SHA256); !bytes.Equal(got, data) {
+			t.Fatal("content differs")
+		}
+	})
 	t.Run("cancelled put stores nothing", func(t *testing.T) {
 		s, count := open(t)
 		cctx, cancel := context.WithCancel(ctx)
@@ -143,6 +230,84 @@ func TestDiskLeavesNoTemporaryFiles(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(filepath.Join(d.dir, "tmp")); len(left) != 0 {
 		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+// Delete moves the blob into tmp/ before it looks at it: whether it then puts it back or
+// removes it, nothing is left there.
+func TestDiskDeleteLeavesNoTemporaryFiles(t *testing.T) {
+	ctx := context.Background()
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := d.Put(ctx, strings.NewReader("证明材料"), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := func() {
+		t.Helper()
+		if left, _ := os.ReadDir(filepath.Join(d.dir, "tmp")); len(left) != 0 {
+			t.Fatalf("left in tmp/: %v", left)
+		}
+	}
+	if ok, err := d.Delete(ctx, ref.SHA256, time.Now().Add(-time.Hour)); ok || err != nil {
+		t.Fatalf("young blob: %v %v", ok, err)
+	}
+	empty()
+	if _, err := os.Stat(d.path(ref.SHA256)); err != nil {
+		t.Fatalf("young blob not put back: %v", err)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(d.path(ref.SHA256), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := d.Delete(ctx, ref.SHA256, time.Now().Add(-24*time.Hour)); !ok || err != nil {
+		t.Fatalf("old blob: %v %v", ok, err)
+	}
+	empty()
+}
+
+// A blob that Delete had moved aside when its process died is put back at start-up, but
+// never over a copy stored since (newer, and the same bytes).
+func TestDiskCleanTempPutsBackHeldBlobs(t *testing.T) {
+	ctx := context.Background()
+	d, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	hold := func(content string) string {
+		t.Helper()
+		ref, err := d.Put(ctx, strings.NewReader(content), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(d.path(ref.SHA256), old, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(d.path(ref.SHA256), filepath.Join(d.dir, "tmp", "gc-"+ref.SHA256+"-X")); err != nil {
+			t.Fatal(err)
+		}
+		return ref.SHA256
+	}
+	alone := hold("只在 tmp/ 中")
+	again := hold("之后又存入")
+	if _, err := d.Put(ctx, strings.NewReader("之后又存入"), 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.CleanTemp(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(filepath.Join(d.dir, "tmp")); len(left) != 0 {
+		t.Fatalf("left in tmp/: %v", left)
+	}
+	got := listAll(t, d)
+	if i, ok := got[alone]; !ok || !i.ModTime.Equal(old) {
+		t.Errorf("held blob put back as %+v (%v)", i, ok)
+	}
+	if i := got[again]; !i.ModTime.After(old) {
+		t.Errorf("the copy stored since was replaced by the older one: %+v", i)
 	}
 }
 
@@ -226,6 +391,46 @@ func TestS3CredentialsFromEnvironment(t *testing.T) {
 	t.Setenv("ZHICHENG_S3_SECRET_KEY", "wrong")
 	if _, err := Open(ctx, "s3://"+gw.addr+"/zc-env?secure=false"); err == nil {
 		t.Fatal("wrong secret accepted")
+	}
+}
+
+// listAll lists a store's blobs by hash.
+func listAll(t testing.TB, s Store) map[string]Info {
+	t.Helper()
+	got := map[string]Info{}
+	err := s.List(context.Background(), func(i Info) error {
+		if _, dup := got[i.SHA256]; dup {
+			t.Errorf("blob %s listed twice", i.SHA256)
+		}
+		got[i.SHA256] = i
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// addStrays puts into the store's space what is not a blob: List must skip it.
+func addStrays(t testing.TB, s Store) {
+	t.Helper()
+	notHash := strings.Repeat("ab", 31) + "zz"
+	switch s := s.(type) {
+	case *Disk:
+		for _, name := range []string{"README", "tmp/put-123", "ab/cd/" + notHash, "ab/cd/" + strings.Repeat("ef", 32)} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(s.dir, name)), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(s.dir, name), []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	case *S3:
+		for _, key := range []string{"README", "other/" + strings.Repeat("ab", 32), "sha256/ab/cd/" + notHash, "sha256/ab/cd/" + strings.Repeat("ef", 32)} {
+			if _, err := s.client.PutObject(context.Background(), s.bucket, key, strings.NewReader("x"), 1, minio.PutObjectOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,8 +54,10 @@ func objectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha[2:4] 
 const s3TempPattern = "zhicheng-s3-put-*"
 
 // Put hashes r into a local temporary file (never more than limit+1 bytes of it), then
-// uploads it unless an object of that hash is already there, and returns once S3 has
-// confirmed the upload. The service checks the MD5 of what it received.
+// uploads it, and returns once S3 has confirmed the upload. The service checks the MD5 of
+// what it received. Content already stored is uploaded again all the same (at most 2 MiB):
+// the new LastModified is what keeps Delete (the collector of unreferenced blobs) off a
+// blob an upload is about to reference.
 func (s *S3) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 	tmp, err := os.CreateTemp("", s3TempPattern)
 	if err != nil {
@@ -78,13 +81,6 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 	}
 	ref := Ref{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
 	key := objectKey(ref.SHA256)
-	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	switch {
-	case err == nil && info.Size == n:
-		return ref, nil // content-addressed: already stored
-	case err != nil && !notFound(err):
-		return Ref{}, fmt.Errorf("look up blob %s: %w", ref.SHA256, err)
-	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return Ref{}, fmt.Errorf("rewind blob: %w", err)
 	}
@@ -117,6 +113,50 @@ func (s *S3) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open blob %s: %w", sha, err)
 	}
 	return obj, nil
+}
+
+// List lists the objects under sha256/; any other object in the bucket is not a blob.
+func (s *S3) List(ctx context.Context, fn func(Info) error) error {
+	// Cancelling stops minio-go's listing goroutine when fn stops early.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
+		if obj.Err != nil {
+			return fmt.Errorf("list blobs in bucket %s: %w", s.bucket, obj.Err)
+		}
+		sha := path.Base(obj.Key)
+		if !hashPattern.MatchString(sha) || obj.Key != objectKey(sha) {
+			continue
+		}
+		if err := fn(Info{SHA256: sha, Size: obj.Size, ModTime: obj.LastModified}); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// Delete removes the object unless it was stored at or after storedBefore. S3 has no
+// conditional delete that could tell two uploads of the same content apart (their ETags are
+// equal), so the check and the removal are two requests: a Put of the same content landing
+// between them, milliseconds apart, would be removed. Disk has no such window.
+func (s *S3) Delete(ctx context.Context, sha string, storedBefore time.Time) (bool, error) {
+	if !hashPattern.MatchString(sha) {
+		return false, fmt.Errorf("delete blob %q: not a SHA-256", sha)
+	}
+	key := objectKey(sha)
+	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	if notFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("look up blob %s: %w", sha, err)
+	}
+	if !info.LastModified.Before(storedBefore) {
+		return false, nil
+	}
+	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		return false, fmt.Errorf("delete blob %s: %w", sha, err)
+	}
+	return true, nil
 }
 
 // CleanTemp removes stale local upload files where the system could not unlink them at

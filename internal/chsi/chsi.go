@@ -54,6 +54,9 @@ type Record struct {
 	Type      string     `json:"type,omitempty"`
 	Enrolled  model.Date `json:"enrolled,omitempty"` // 入学日期, YYYY-MM-DD
 	Graduated model.Date `json:"graduated"`          // 毕（结）业日期, YYYY-MM-DD
+	// Source is set by the Verifier that answered, never read from a gateway's answer: the
+	// record stored on the entry says whether a real check or the simulation produced it.
+	Source model.CHSISource `json:"-"`
 }
 
 // EduLevel maps the record's level onto the form's EduLevel; "" when the wording is not

@@ -35,7 +35,7 @@ func TestSimulated_generatedRecords(t *testing.T) {
 			t.Fatalf("%s: %v", c.no, err)
 		}
 		want := chsi.Record{CertificateNo: chsi.Normalize(c.no), Name: "王小明", School: c.school, Major: c.major, Level: c.level,
-			Type: c.typ, Enrolled: model.Date(c.from), Graduated: model.Date(c.to)}
+			Type: c.typ, Enrolled: model.Date(c.from), Graduated: model.Date(c.to), Source: model.CHSISimulated}
 		if r != want {
 			t.Errorf("%s:\n got %+v\nwant %+v", c.no, r, want)
 		}

@@ -139,6 +139,7 @@ func (h *HTTP) check(r Record, no, name string) (Record, error) {
 	if r.School == "" {
 		return Record{}, fmt.Errorf("%w: response without a school", ErrUnavailable)
 	}
+	r.Source = model.CHSIGateway
 	return r, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"zhicheng/internal/chsi"
+	"zhicheng/internal/model"
 )
 
 // gateway is a fake data-sharing gateway: it records the request and answers what the
@@ -60,7 +61,7 @@ func TestHTTP_success(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := chsi.Record{CertificateNo: "107301201805000123", Name: "王小明", IDNumberMasked: "6201**********123X", School: "兰州大学",
-		Major: "汉语言文学", Level: "本科", Type: "普通高等教育", Enrolled: "2014-09-01", Graduated: "2018-06-30"}
+		Major: "汉语言文学", Level: "本科", Type: "普通高等教育", Enrolled: "2014-09-01", Graduated: "2018-06-30", Source: model.CHSIGateway}
 	if r != want {
 		t.Fatalf("record:\n got %+v\nwant %+v", r, want)
 	}
@@ -74,10 +75,11 @@ func TestHTTP_success(t *testing.T) {
 		t.Errorf("headers: %v", g.got.Header)
 	}
 	// Without a token no Authorization header is sent; a gateway may omit the name and the
-	// number, which are then the ones asked for.
-	g.set(200, `{"school":"兰州大学","level":"本科","graduated":"2018-06"}`)
+	// number, which are then the ones asked for. The source is the client's to say, whatever
+	// the answer holds.
+	g.set(200, `{"school":"兰州大学","level":"本科","graduated":"2018-06","source":"simulated","Source":"simulated"}`)
 	r, err = chsi.NewHTTP(srv.URL, "", nil).Lookup(context.Background(), "107301201805000123", "王小明")
-	if err != nil || r.Name != "王小明" || r.CertificateNo != "107301201805000123" || r.Graduated != "2018-06" {
+	if err != nil || r.Name != "王小明" || r.CertificateNo != "107301201805000123" || r.Graduated != "2018-06" || r.Source != model.CHSIGateway {
 		t.Fatalf("sparse answer: %+v %v", r, err)
 	}
 	if a := g.got.Header.Get("Authorization"); a != "" {

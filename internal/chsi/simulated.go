@@ -106,6 +106,7 @@ func (s *Simulated) Lookup(ctx context.Context, certificateNo, name string) (Rec
 		return Record{}, fmt.Errorf("%w: %s (simulated)", ErrMismatch, Mask(no))
 	}
 	r.Name = holder
+	r.Source = model.CHSISimulated
 	return r, nil
 }
 

@@ -176,7 +176,8 @@ func Load(ctx context.Context, db *store.DB, svc *service.Services, now time.Tim
 }
 
 // submitExample has applicant2 fill in the example application, upload a scan for every
-// slot, sign the pledge and submit, so that the unit's reviewers see an application arriving.
+// slot the applicant fills (not the unit's reports), sign the pledge and submit, so that the
+// unit's reviewers see an application arriving.
 // applicant1 keeps an empty start, to walk the form from the beginning.
 func submitExample(ctx context.Context, db *store.DB, svc *service.Services, planID int64) error {
 	var uid int64
@@ -209,6 +210,9 @@ func submitExample(ctx context.Context, db *store.DB, svc *service.Services, pla
 		return err
 	}
 	for i, slot := range v.Slots {
+		if slot.ByUnit {
+			continue // the unit's documents: its reviewers upload them while they review
+		}
 		if _, version, err = svc.Applications.Upload(ctx, a, id, version, slot.Key, slot.Label+".jpg", bytes.NewReader(scan(i))); err != nil {
 			return fmt.Errorf("upload %s: %w", slot.Key, err)
 		}

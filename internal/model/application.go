@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -387,6 +388,64 @@ type CHSIRecord struct {
 	Level         string    `json:"level" label:"学信网层次"` // CHSI's own wording, e.g. 本科
 	Graduated     Date      `json:"graduated" label:"学信网毕业时间"`
 	CertificateNo string    `json:"certificate_no" label:"学信网证书编号"`
+	// Source is the verifier that answered; empty in records stored before it was kept.
+	Source CHSISource `json:"source,omitempty" label:"核验来源"`
+}
+
+// CHSISource names the verifier behind a CHSIRecord (cmd/zhicheng --chsi).
+type CHSISource string
+
+const (
+	// CHSISimulated: internal/chsi's made-up registry, which "verifies" any well-formed
+	// number for anyone — a demonstration, not a check.
+	CHSISimulated CHSISource = "simulated"
+	// CHSIGateway: the province's data-sharing gateway in front of the real records.
+	CHSIGateway CHSISource = "gateway"
+)
+
+// Label is the source in Chinese.
+func (s CHSISource) Label() string {
+	switch s {
+	case CHSISimulated:
+		return "模拟学信网（仅供演示）"
+	case CHSIGateway:
+		return "省政务数据共享交换平台"
+	}
+	return string(s)
+}
+
+// Simulated reports whether the record came from the simulated registry, which checks
+// nothing: pages and the API must never show it as a real verification.
+func (r CHSIRecord) Simulated() bool { return r.Source == CHSISimulated }
+
+// Heading is how every page names a verified record, so that a reviewer can tell a
+// simulated check from a real one; "" when the entry is not verified.
+func (r CHSIRecord) Heading() string {
+	switch {
+	case !r.Verified:
+		return ""
+	case r.Simulated():
+		return "学信网校验（模拟，仅供演示）"
+	case r.Source == "":
+		return "学信网核验通过（核验来源未记录）"
+	}
+	return "学信网核验通过"
+}
+
+// MarshalJSON adds Heading as "label", so that an API client shows what the pages show.
+func (r CHSIRecord) MarshalJSON() ([]byte, error) {
+	type plain CHSIRecord
+	return json.Marshal(struct {
+		plain
+		Label string `json:"label,omitempty"`
+	}{plain(r), r.Heading()})
+}
+
+// UnmarshalJSON ignores "label" (derived) — and anything else unknown: the record a client
+// sends back is discarded for the stored one anyway.
+func (r *CHSIRecord) UnmarshalJSON(b []byte) error {
+	type plain CHSIRecord
+	return json.Unmarshal(b, (*plain)(r))
 }
 
 // Education is one entry of 个人学习经历.
@@ -912,9 +971,14 @@ type Slot struct {
 	Key      string
 	Label    string // Chinese, names the document
 	Hint     string // Chinese: what the upload must show, from the notices
-	Required bool
+	Required bool   // the applicant must upload it before submitting (R-ELG-10)
 	Multi    bool
 	Module   int // 1–5, for grouping
+	// ByUnit marks a document the applying unit issues and uploads while it reviews (推荐报告,
+	// 公示报告及公示照片): the unit's publicity comes after the submission (SPEC §5), so the
+	// applicant cannot have it. The applicant neither uploads it nor is asked for it; the unit
+	// cannot recommend without it (R-FLOW-01).
+	ByUnit bool
 }
 
 // Slots is the full list of upload slots this form needs, given its answers and the plan, in
@@ -942,7 +1006,7 @@ func (f *Form) Slots(p Plan) []Slot {
 	case SIHeadOffice:
 		add(1, "basic/head_office_si", "企业总部社保缴费证明", "企业总部所在地社保经办机构出具的6个月缴费佐证材料", true, true)
 	}
-	add(1, "basic/recommendation", "推荐报告", "本人所在具体用人单位出具的拟晋升推荐报告", true, true)
+	out = append(out, Slot{Key: "basic/recommendation", Label: "推荐报告", Hint: "本人所在具体用人单位出具的拟晋升推荐报告", Multi: true, Module: 1, ByUnit: true})
 	for _, e := range b.Education {
 		if pr := e.Proof(); pr != ProofNone {
 			hint := "学信网无法核验的学历须上传佐证材料"
@@ -980,7 +1044,7 @@ func (f *Form) Slots(p Plan) []Slot {
 		add(2, "honours/"+h.ID+"/proof", "荣誉证明（"+orText(h.Name, "荣誉")+"）", "优秀共产党员、优秀党务工作者、道德模范等荣誉证书或文件", true, true)
 	}
 	add(2, "moral/integrity", "廉洁自律报告", "按人才管理权限由相关部门出具的廉洁自律报告", true, true)
-	add(2, "moral/publicity", "公示报告及公示照片", "本人所在具体用人单位出具的拟晋升公示报告、公示照片", true, true)
+	out = append(out, Slot{Key: "moral/publicity", Label: "公示报告及公示照片", Hint: "本人所在具体用人单位出具的拟晋升公示报告、公示照片", Multi: true, Module: 2, ByUnit: true})
 
 	// Module 3.
 	for _, e := range f.Ability.WorkExperience {

@@ -550,11 +550,42 @@ func TestSlots_bySocialInsuranceMode(t *testing.T) {
 			t.Errorf("%q: slots %v, want %v", c.mode, got, c.want)
 		}
 	}
-	// The photo and the recommendation are always needed.
+	// The photo is always needed; the recommendation report always, but from the unit.
 	g := appGoodForm()
 	m := slotMap(g.Slots(appPlan()))
-	if !m["basic/photo"].Required || m["basic/photo"].Multi || !m["basic/recommendation"].Required {
-		t.Errorf("photo/recommendation: %+v %+v", m["basic/photo"], m["basic/recommendation"])
+	if !m["basic/photo"].Required || m["basic/photo"].Multi || m["basic/photo"].ByUnit {
+		t.Errorf("photo: %+v", m["basic/photo"])
+	}
+	for _, key := range []string{"basic/recommendation", "moral/publicity"} {
+		if s, ok := m[key]; !ok || !s.ByUnit || s.Required || !s.Multi {
+			t.Errorf("%s: %+v (present %v), want the unit's multi-file slot, not required of the applicant", key, s, ok)
+		}
+	}
+}
+
+// R-FLOW-01, R-ELG-10: the applicant submits without the unit's documents (推荐报告,
+// 公示报告及公示照片, issued by the unit after its publicity): with every other slot filled the
+// pre-submit check asks for neither, and MissingUnitReports names both until each has a file.
+func TestR_FLOW_01_unitReportsNotAskedOfTheApplicant(t *testing.T) {
+	f, p := appGoodForm(), appPlan()
+	filled := allFilled(f, p)
+	delete(filled, "basic/recommendation")
+	delete(filled, "moral/publicity")
+	for _, e := range PreSubmit(f, p, appLevel(), appProfile(), filled, appToday) {
+		if e.Field == "slot:basic/recommendation" || e.Field == "slot:moral/publicity" {
+			t.Errorf("the applicant is asked for the unit's document: %+v", e)
+		}
+	}
+	if got := MissingUnitReports(f, p, filled); !slices.Equal(got, []string{"推荐报告", "公示报告及公示照片"}) {
+		t.Errorf("missing with neither: %v", got)
+	}
+	filled["moral/publicity"] = 2
+	if got := MissingUnitReports(f, p, filled); !slices.Equal(got, []string{"推荐报告"}) {
+		t.Errorf("missing with the publicity report: %v", got)
+	}
+	filled["basic/recommendation"] = 1
+	if got := MissingUnitReports(f, p, filled); got != nil {
+		t.Errorf("missing with both: %v", got)
 	}
 }
 
@@ -724,9 +755,15 @@ func TestR_ELG_10_preSubmitAllAtOnce(t *testing.T) {
 			appWant(t, es, "R-ELG-10", "slot:"+s.Key)
 		}
 	}
-	for _, key := range []string{"basic/photo", "basic/recommendation", "moral/assessment", "moral/integrity", "moral/publicity",
+	for _, key := range []string{"basic/photo", "moral/assessment", "moral/integrity",
 		"papers/p1/cover", "papers/p1/plagiarism_report", "qualification/certificate"} {
 		appWant(t, es, "R-ELG-10", "slot:"+key)
+	}
+	// …but not the unit's documents, which the unit uploads after the submission (R-FLOW-01).
+	for _, key := range []string{"basic/recommendation", "moral/publicity"} {
+		if appHas(es, "R-ELG-10", "slot:"+key) {
+			t.Errorf("the applicant is asked for %s", key)
+		}
 	}
 	// …every missing field…
 	for _, field := range []string{"basics.specialty", "basics.scope", "basics.app_type", "basic.ethnicity", "basic.political_status",

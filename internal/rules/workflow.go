@@ -178,6 +178,14 @@ type Case struct {
 	// UnitPosts is the unit's post count for the grassroots senior quota (R-ELG-09), checked
 	// when a grassroots-scope senior application is recommended; nil when not registered.
 	UnitPosts *UnitPosts
+	// MissingUnitReports names the unit's own documents (model.Slot.ByUnit: the recommendation
+	// report, the publicity report with its photos) that have no file yet; the unit uploads
+	// them while it reviews and cannot recommend without them (R-FLOW-01). See
+	// MissingUnitReports.
+	MissingUnitReports []string
+	// UnitSlots are the keys of those documents' slots: a return cannot name them, since the
+	// applicant cannot change them (R-FLOW-03, R-APP-08).
+	UnitSlots []string
 
 	// The unit's review chain (R-FLOW-06): its length, and the level the application is at in
 	// dept_review (1..ChainLength).
@@ -302,7 +310,7 @@ var transitions = slices.Concat(
 
 		// The unit: review as they arrive, return, refuse, or publicize and recommend.
 		{From: model.StatusSubmitted, Action: ActUnitReturn, To: model.StatusReturned, Perm: authz.ReviewUnit,
-			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, returnItems}, Rule: "R-FLOW-03", Label: "退回修改"},
+			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, returnItems, returnNotUnitSlot}, Rule: "R-FLOW-03", Label: "退回修改"},
 		{From: model.StatusSubmitted, Action: ActUnitNotRecommend, To: model.StatusNotRecommended, Perm: authz.ReviewUnit,
 			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, notRecommendReason}, Rule: "R-FLOW-02", Label: "不予推荐"},
 		{From: model.StatusSubmitted, Action: ActStartPublicity, To: model.StatusUnitPublicity, Perm: authz.ReviewUnit,
@@ -313,9 +321,9 @@ var transitions = slices.Concat(
 			Guards: []Guard{objectionOpen, resolutionText}, Rule: "R-FLOW-01", Label: "处理异议"},
 		{From: model.StatusUnitPublicity, Action: ActRecommend, To: model.StatusRecommended, Perm: authz.ReviewUnit,
 			Window: model.WindowUnitReview, Deadline: true,
-			Guards: []Guard{noFraudPending, publicityEnded, objectionsResolved, grassrootsQuota, chainConfigured}, Rule: "R-FLOW-01", Label: "推荐上报"},
+			Guards: []Guard{noFraudPending, publicityEnded, objectionsResolved, unitReports, grassrootsQuota, chainConfigured}, Rule: "R-FLOW-01", Label: "推荐上报"},
 		{From: model.StatusUnitPublicity, Action: ActUnitReturn, To: model.StatusReturned, Perm: authz.ReviewUnit,
-			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, returnItems}, Rule: "R-FLOW-03", Label: "退回修改"},
+			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, returnItems, returnNotUnitSlot}, Rule: "R-FLOW-03", Label: "退回修改"},
 		{From: model.StatusUnitPublicity, Action: ActUnitNotRecommend, To: model.StatusNotRecommended, Perm: authz.ReviewUnit,
 			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, notRecommendReason}, Rule: "R-FLOW-02", Label: "不予推荐"},
 		{From: model.StatusRecommended, Action: ActUnitRecall, To: model.StatusUnitPublicity, Perm: authz.ReviewUnit,
@@ -335,7 +343,7 @@ var transitions = slices.Concat(
 			Window: model.WindowUnitReview, Deadline: true, Guards: []Guard{noFraudPending, chainLevelValid, originalsChecked, intakeOpen}, Rule: "R-FLOW-06", Label: "审核通过"},
 		{From: model.StatusDeptReview, Action: ActDeptReturn, To: model.StatusReturned, Perm: authz.ReviewDept,
 			Window: model.WindowUnitReview, Deadline: true,
-			Guards: []Guard{noFraudPending, chainLevelValid, deptReturnLimit, returnItems}, Rule: "R-FLOW-03", Label: "退回修改"},
+			Guards: []Guard{noFraudPending, chainLevelValid, deptReturnLimit, returnItems, returnNotUnitSlot}, Rule: "R-FLOW-03", Label: "退回修改"},
 		{From: model.StatusDeptReview, Action: ActRequestOriginals, To: model.StatusDeptReview, Perm: authz.ReviewDept,
 			Guards: []Guard{originalsNotPending, originalsItems}, Rule: "R-FLOW-05", Label: "要求查验原件"},
 		{From: model.StatusDeptReview, Action: ActRecordOriginals, To: model.StatusDeptReview, Perm: authz.ReviewDept,
@@ -752,6 +760,56 @@ var objectionOpen = Guard{Name: "objection_open", Rule: "R-FLOW-01", Check: func
 	}
 	return one(model.KindConflict, "R-FLOW-01", "", "没有待处理的异议", "收到异议后请先登记，再处理")
 }}
+
+// unitReports refuses the recommendation until the unit has uploaded its own documents: the
+// seed notice lists the recommendation report and the publicity report with photos among the
+// application's materials, issued by the applicant's unit (seed 003 三(一)4, 三(二)3).
+var unitReports = Guard{Name: "unit_reports", Rule: "R-FLOW-01", Check: func(c Case) model.Errors {
+	if len(c.MissingUnitReports) == 0 {
+		return nil
+	}
+	return one(model.KindConflict, "R-FLOW-01", "",
+		fmt.Sprintf("尚未上传单位出具的%s，不能推荐上报", strings.Join(c.MissingUnitReports, "、")),
+		"请上传单位出具的推荐报告和公示报告（含公示照片）后再推荐上报")
+}}
+
+// UnitSlotKeys lists the keys of the form's slots the applying unit fills (model.Slot.ByUnit).
+func UnitSlotKeys(f model.Form, p model.Plan) []string {
+	var out []string
+	for _, s := range f.Slots(p) {
+		if s.ByUnit {
+			out = append(out, s.Key)
+		}
+	}
+	return out
+}
+
+// returnNotUnitSlot refuses a return item naming a document the unit issues: the applicant
+// could change nothing there (R-APP-08 limits a returned applicant to the returned items), so
+// the application would come back unchanged. The unit replaces its own documents itself.
+var returnNotUnitSlot = Guard{Name: "return_not_unit_slot", Rule: "R-FLOW-03", Input: true, Check: func(c Case) model.Errors {
+	var es model.Errors
+	for i, it := range c.Items {
+		if slices.Contains(c.UnitSlots, strings.TrimSpace(it.Slot)) {
+			es = append(es, &model.Error{Kind: model.KindInvalid, Rule: "R-FLOW-03", Field: fmt.Sprintf("items.%d", i),
+				Message: fmt.Sprintf("第 %d 条所注材料由申报单位出具并上传，申报人无法修改", i+1),
+				Fix:     "单位出具的推荐报告、公示报告有问题的，请联系申报单位更换；退回事项请注明申报人需要修改的内容"})
+		}
+	}
+	return es
+}}
+
+// MissingUnitReports lists, in form order, the labels of the unit's documents (model.Slot.ByUnit)
+// that have no file; filled maps a slot key to its number of live files.
+func MissingUnitReports(f model.Form, p model.Plan, filled map[string]int) []string {
+	var out []string
+	for _, s := range f.Slots(p) {
+		if s.ByUnit && filled[s.Key] == 0 {
+			out = append(out, s.Label)
+		}
+	}
+	return out
+}
 
 var grassrootsQuota = Guard{Name: "grassroots_quota", Rule: "R-ELG-09", Check: func(c Case) model.Errors {
 	if c.Scope != model.ScopeGrassroots || !c.Level.Senior() {

@@ -104,6 +104,7 @@ var wfSatisfy = map[string]func(*rules.Case){
 	"publicity_ended":       func(c *rules.Case) { c.PublicityEnds = c.Now.Add(-time.Hour) },
 	"objections_resolved":   func(c *rules.Case) { c.OpenObjections = 0 },
 	"objection_open":        func(c *rules.Case) { c.OpenObjections = 1 },
+	"unit_reports":          func(c *rules.Case) { c.MissingUnitReports = nil },
 	"grassroots_quota":      func(c *rules.Case) { c.Scope = model.ScopeProvince },
 	"chain_configured":      func(c *rules.Case) { c.ChainLength = max(c.ChainLength, 1) },
 	"chain_level_valid":     func(c *rules.Case) { c.ChainLength, c.ChainLevel = 2, 1 },
@@ -122,6 +123,7 @@ var wfSatisfy = map[string]func(*rules.Case){
 	"fraud_facts":           wfWithReason,
 	"dismiss_reason":        wfWithReason,
 	"return_items":          wfWithItems,
+	"return_not_unit_slot":  func(c *rules.Case) { c.UnitSlots = []string{"basic/recommendation", "moral/publicity"} },
 	"originals_items":       wfWithItems,
 	// 10-15 is before both deadlines; a publicity started then ends on 10-21 24:00.
 	"publicity_fits_review": func(c *rules.Case) { c.Calendar = wfCal },
@@ -137,6 +139,7 @@ var wfBreak = map[string]func(*rules.Case){
 	"publicity_ended":     func(c *rules.Case) { c.PublicityEnds = c.Now.Add(time.Hour) },
 	"objections_resolved": func(c *rules.Case) { c.OpenObjections = 1 },
 	"objection_open":      func(c *rules.Case) { c.OpenObjections = 0 },
+	"unit_reports":        func(c *rules.Case) { c.MissingUnitReports = []string{"推荐报告"} },
 	"grassroots_quota": func(c *rules.Case) {
 		c.Scope, c.UnitPosts = model.ScopeGrassroots, &rules.UnitPosts{ProfessionalPosts: 20, SeniorGrassrootsPosts: 2}
 	},
@@ -157,7 +160,11 @@ var wfBreak = map[string]func(*rules.Case){
 	"fraud_facts":           wfNoReason,
 	"dismiss_reason":        wfNoReason,
 	"return_items":          func(c *rules.Case) { c.Items = nil },
-	"originals_items":       func(c *rules.Case) { c.Items = nil },
+	"return_not_unit_slot": func(c *rules.Case) {
+		c.UnitSlots = []string{"basic/recommendation"}
+		c.Items = []rules.ReturnItem{{Module: 1, Slot: "basic/recommendation", Text: "推荐报告未盖章"}}
+	},
+	"originals_items": func(c *rules.Case) { c.Items = nil },
 	// Started on Friday 11-01, five working days end on 11-07 24:00, after review closes.
 	"publicity_fits_review": func(c *rules.Case) { c.Calendar, c.Now = wfCal, wfAt(2024, 11, 1, 10, 0) },
 	// The last level passes after intake closed (set apart from unit_review by hand).
@@ -633,6 +640,39 @@ func TestR_FLOW_01_recommendAfterPublicityAcrossHoliday(t *testing.T) {
 	_, err = rules.Decide(c, unitStaff, rules.ActRecommend)
 	if e := wfRefused(t, err, model.KindConflict, "R-FLOW-01"); !strings.Contains(e.Fix, "7 个工作日") {
 		t.Errorf("fix %q should name the 7 working days of an exceptional application", e.Fix)
+	}
+}
+
+// R-FLOW-01: the unit recommends only with its own documents uploaded; the refusal names
+// the ones missing and what to do, and the button is disabled with the same words. One
+// missing is refused; both present is allowed.
+func TestR_FLOW_01_unitReportsBeforeRecommend(t *testing.T) {
+	c := wfCase(t, model.StatusUnitPublicity)
+	for _, tt := range []struct {
+		missing []string
+		want    string // in the message; "" when allowed
+	}{
+		{[]string{"推荐报告", "公示报告及公示照片"}, "尚未上传单位出具的推荐报告、公示报告及公示照片"},
+		{[]string{"推荐报告"}, "尚未上传单位出具的推荐报告，"},
+		{[]string{"公示报告及公示照片"}, "尚未上传单位出具的公示报告及公示照片，"},
+		{nil, ""},
+	} {
+		c.MissingUnitReports = tt.missing
+		_, err := rules.Decide(c, unitStaff, rules.ActRecommend)
+		offered := slices.ContainsFunc(rules.Allowed(c, unitStaff), func(tr rules.Transition) bool { return tr.Action == rules.ActRecommend })
+		if tt.want == "" {
+			if err != nil || !offered {
+				t.Errorf("with both reports: %v (offered %v)", err, offered)
+			}
+			continue
+		}
+		e := wfRefused(t, err, model.KindConflict, "R-FLOW-01")
+		if !strings.Contains(e.Message, tt.want) || e.Fix != "请上传单位出具的推荐报告和公示报告（含公示照片）后再推荐上报" {
+			t.Errorf("missing %v: %q / %q", tt.missing, e.Message, e.Fix)
+		}
+		if offered {
+			t.Errorf("missing %v: the recommend button is enabled", tt.missing)
+		}
 	}
 }
 

@@ -307,29 +307,18 @@ func (s *Applications) Upload(ctx context.Context, a model.Actor, id, v int64, s
 	}
 	sl, ok := findSlot(view.Slots, slot)
 	if !ok {
-		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
+		return store.Evidence{}, 0, errNoSlot
+	}
+	if sl.ByUnit {
+		return store.Evidence{}, 0, errUnitSlot
 	}
 	if err := s.checkReturnedSlot(ctx, view, sl); err != nil {
 		return store.Evidence{}, 0, err
 	}
-	// Receive at the client's pace first; only the check takes one of the bounded slots, so
-	// slow connections cannot hold them (BENCHMARKS.md §2).
-	up, err := evidence.Receive(ctx, r)
+	ev, err := s.receive(ctx, a, id, slot, name, r)
 	if err != nil {
 		return store.Evidence{}, 0, err
 	}
-	defer up.Close()
-	release, err := s.acquire(ctx)
-	if err != nil {
-		return store.Evidence{}, 0, err
-	}
-	acc, err := up.Check(ctx, s.d.Blobs)
-	release()
-	if err != nil {
-		return store.Evidence{}, 0, err
-	}
-	ev := store.Evidence{ApplicationID: id, Slot: slot, SHA256: acc.Ref.SHA256, Size: acc.Ref.Size, Kind: string(acc.Kind),
-		Pages: acc.Pages, Name: cleanName(name), UploadedBy: a.UserID}
 	var nv int64
 	err = s.d.DB.Update(ctx, func(q *store.Q) error {
 		if nv, err = q.BumpApplication(ctx, id, v); err != nil {
@@ -358,6 +347,35 @@ func (s *Applications) Upload(ctx context.Context, a model.Actor, id, v int64, s
 	}
 	return ev, nv, nil
 }
+
+// receive checks one upload by content and size while it arrives (R-APP-01) and stores it by
+// hash, returning the row that attaches it to the slot. It receives at the client's pace
+// first; only the check takes one of the bounded slots, so slow connections cannot hold them
+// (BENCHMARKS.md §2).
+func (s *Applications) receive(ctx context.Context, a model.Actor, id int64, slot, name string, r io.Reader) (store.Evidence, error) {
+	up, err := evidence.Receive(ctx, r)
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	defer up.Close()
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	acc, err := up.Check(ctx, s.d.Blobs)
+	release()
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	return store.Evidence{ApplicationID: id, Slot: slot, SHA256: acc.Ref.SHA256, Size: acc.Ref.Size, Kind: string(acc.Kind),
+		Pages: acc.Pages, Name: cleanName(name), UploadedBy: a.UserID}, nil
+}
+
+var errNoSlot = model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
+
+// errUnitSlot refuses the applicant a change of the unit's documents (model.Slot.ByUnit).
+var errUnitSlot = &model.Error{Kind: model.KindForbidden, Rule: "R-FLOW-01", Field: "slot", Message: "该材料由所在单位在审核时上传",
+	Fix: "推荐报告和公示报告（含公示照片）由所在单位出具，在审核推荐时上传，申报人无需上传；如有疑问请联系所在单位"}
 
 func findSlot(slots []model.Slot, key string) (model.Slot, bool) {
 	for _, s := range slots {
@@ -413,20 +431,23 @@ func (s *Applications) changeEvidence(ctx context.Context, a model.Actor, id, v 
 		if err := s.editable(p, app, q.Now()); err != nil {
 			return err
 		}
+		if slot == "" {
+			ev, err := q.EvidenceByID(ctx, id, evidenceID)
+			if err != nil {
+				return err
+			}
+			slot = ev.Slot
+		}
+		sl, ok := findSlot(app.Form.Slots(p), slot)
+		if !ok {
+			sl = model.Slot{Key: slot, Label: slot} // the files of an entry taken off the form
+		}
+		if sl.ByUnit {
+			return errUnitSlot
+		}
 		if items, err := returnedItems(ctx, q, app); err != nil {
 			return err
 		} else if items != nil {
-			if slot == "" {
-				ev, err := q.EvidenceByID(ctx, id, evidenceID)
-				if err != nil {
-					return err
-				}
-				slot = ev.Slot
-			}
-			sl, ok := findSlot(app.Form.Slots(p), slot)
-			if !ok {
-				sl = model.Slot{Key: slot, Label: slot}
-			}
 			if err := rules.ReturnedSlotError(items, sl); err != nil {
 				return err
 			}
@@ -695,6 +716,9 @@ func (s *Applications) Combine(ctx context.Context, a model.Actor, id, v int64, 
 		return store.Evidence{}, 0, err
 	}
 	if sl, ok := findSlot(view.Slots, slot); ok {
+		if sl.ByUnit {
+			return store.Evidence{}, 0, errUnitSlot
+		}
 		if err := s.checkReturnedSlot(ctx, view, sl); err != nil {
 			return store.Evidence{}, 0, err
 		}
@@ -763,8 +787,10 @@ func (s *Applications) UploadImages(ctx context.Context, a model.Actor, id, v in
 	if err := s.editable(view.Plan, view.App, s.d.Now()); err != nil {
 		return store.Evidence{}, 0, err
 	}
-	if _, ok := findSlot(view.Slots, slot); !ok {
-		return store.Evidence{}, 0, model.Invalid("slot", "没有这个上传项", "请在申报表中先填写对应条目，再上传材料")
+	if sl, ok := findSlot(view.Slots, slot); !ok {
+		return store.Evidence{}, 0, errNoSlot
+	} else if sl.ByUnit {
+		return store.Evidence{}, 0, errUnitSlot
 	}
 	release, err := s.acquire(ctx)
 	if err != nil {
@@ -787,11 +813,12 @@ func (s *Applications) UploadImages(ctx context.Context, a model.Actor, id, v in
 
 // frozenEvidence is what a submission freezes: the files of the slots the form still has,
 // in order. Files left in the slot of a removed entry (a deleted paper's cover) stay out of
-// the submitted version.
+// the submitted version, and so do the unit's documents (model.Slot.ByUnit): the unit
+// uploads them after the submission, and a resubmission is the applicant's, not the unit's.
 func frozenEvidence(f model.Form, p model.Plan, evidence []store.Evidence) map[string][]int64 {
 	keep := map[string]bool{}
 	for _, s := range f.Slots(p) {
-		keep[s.Key] = true
+		keep[s.Key] = !s.ByUnit
 	}
 	frozen := map[string][]int64{}
 	for _, e := range evidence {

@@ -115,7 +115,7 @@ func (s *Applications) SyncEducation(ctx context.Context, a model.Actor, appID, 
 		out = *e
 		ev := event(a, "education.sync", "application", appID)
 		ev.Detail = detail(map[string]any{"entry_id": entryID, "certificate_no": chsi.Mask(no), "school": rec.School,
-			"level": rec.Level, "graduated": rec.Graduated})
+			"level": rec.Level, "graduated": rec.Graduated, "source": rec.Source})
 		_, err = q.Audit(ctx, ev)
 		return err
 	})
@@ -141,7 +141,7 @@ func findEducation(f model.Form, id string) (model.Education, int, error) {
 func applyRecord(e *model.Education, r chsi.Record, no string, q *store.Q) {
 	e.CertificateNo = no
 	e.CHSI = model.CHSIRecord{Verified: true, VerifiedAt: q.Now(), Name: r.Name, School: r.School, Major: r.Major,
-		Level: r.Level, Graduated: r.Graduated, CertificateNo: no}
+		Level: r.Level, Graduated: r.Graduated, CertificateNo: no, Source: r.Source}
 	if strings.TrimSpace(e.School) == "" {
 		e.School = r.School
 	}

@@ -89,7 +89,7 @@ func TestSyncEducation_verifiesAndFills(t *testing.T) {
 			t.Errorf("version %d after %d", nv, v)
 		}
 		wantCHSI := model.CHSIRecord{Verified: true, VerifiedAt: e.CHSI.VerifiedAt, Name: f.applicant.Name, School: "兰州大学", Major: "汉语言文学",
-			Level: "本科", Graduated: "2018-06-30", CertificateNo: chsi.DemoBachelor}
+			Level: "本科", Graduated: "2018-06-30", CertificateNo: chsi.DemoBachelor, Source: model.CHSISimulated}
 		if e.CHSI != wantCHSI || !e.CHSI.VerifiedAt.Equal(f.now) {
 			t.Fatalf("CHSI record:\n got %+v\nwant %+v", e.CHSI, wantCHSI)
 		}

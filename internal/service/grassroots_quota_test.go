@@ -32,13 +32,15 @@ func (f *reviewFixture) setPosts(t *testing.T, org int64, total, held int) {
 }
 
 // publicized submits an application of org with the example form changed by edit (a
-// deputy-senior level, so senior), starts its publicity on 2024-09-27 by unit, and moves the
-// clock to 10-12 09:00, when even a grassroots publicity (7 working days) has ended.
+// deputy-senior level, so senior), starts its publicity on 2024-09-27 by unit, which uploads
+// its reports, and moves the clock to 10-12 09:00, when even a grassroots publicity (7
+// working days) has ended.
 func (f *reviewFixture) publicized(t *testing.T, org int64, unit model.Actor, username string, edit func(*model.Form)) int64 {
 	t.Helper()
 	_, id := f.submittedWith(t, org, username, edit)
 	f.now = sh(2024, 9, 27, 9, 30)
 	ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(context.Background(), unit, id, f.version(t, id)))
+	f.unitReports(t, unit, id)
 	f.now = sh(2024, 10, 12, 9, 0)
 	return id
 }

@@ -110,6 +110,16 @@ func (s *Review) load(ctx context.Context, q *store.Q, id int64) (reviewCase, er
 		if rc.c.OpenObjections, err = q.OpenObjections(ctx, id); err != nil {
 			return rc, err
 		}
+		ev, err := q.EvidenceOf(ctx, id)
+		if err != nil {
+			return rc, err
+		}
+		filled := map[string]int{}
+		for _, e := range ev {
+			filled[e.Slot]++
+		}
+		rc.c.MissingUnitReports = rules.MissingUnitReports(rc.app.Form, rc.plan, filled)
+		rc.c.UnitSlots = rules.UnitSlotKeys(rc.app.Form, rc.plan)
 	}
 	return rc, nil
 }

@@ -437,6 +437,7 @@ func TestR_CAL_02_publicityTooLateRefused(t *testing.T) {
 		// Monday 10-28: ends on 11-01 24:00, in time to recommend.
 		f.now = sh(2024, 10, 28, 9, 0)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, f.unitA, early, f.version(t, early)))
+		f.unitReports(t, f.unitA, early)
 		f.now = sh(2024, 11, 2, 9, 0)
 		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, early, f.version(t, early)))
 	})

@@ -69,7 +69,7 @@ func newReviewFixture(t *testing.T, db *store.DB) *reviewFixture {
 }
 
 // submitted has a new applicant of org fill in the example application, upload a file for
-// every slot, sign and submit it.
+// every slot but the unit's reports, sign and submit it.
 func (f *reviewFixture) submitted(t *testing.T, org int64, username string) (model.Actor, int64) {
 	t.Helper()
 	return f.submittedWith(t, org, username, nil)
@@ -96,6 +96,9 @@ func (f *reviewFixture) submittedWith(t *testing.T, org int64, username string, 
 	v, _ = f.svc.Applications.Get(ctx, a, id)
 	scan := jpegBytes(t)
 	for _, slot := range v.Slots {
+		if slot.ByUnit {
+			continue
+		}
 		if _, version, err = f.svc.Applications.Upload(ctx, a, id, version, slot.Key, slot.Label+".jpg", bytes.NewReader(scan)); err != nil {
 			t.Fatalf("upload %s: %v", slot.Key, err)
 		}
@@ -107,6 +110,18 @@ func (f *reviewFixture) submittedWith(t *testing.T, org int64, username string, 
 		t.Fatalf("submit: %v", err)
 	}
 	return a, id
+}
+
+// unitReports has the unit's reviewer upload the unit's own documents into application id
+// (the recommendation report, the publicity report with photos), as the unit does before it
+// recommends (R-FLOW-01).
+func (f *reviewFixture) unitReports(t *testing.T, unit model.Actor, id int64) {
+	t.Helper()
+	for _, slot := range []string{"basic/recommendation", "moral/publicity"} {
+		if _, _, err := f.svc.Review.UnitUpload(context.Background(), unit, id, f.version(t, id), slot, "单位报告.jpg", bytes.NewReader(jpegBytes(t))); err != nil {
+			t.Fatalf("unit upload into %s: %v", slot, err)
+		}
+	}
 }
 
 // version is the application's current version, as a reviewer's page would hold it.
@@ -183,12 +198,13 @@ func refused(t *testing.T, err error, kind model.Kind, rule string) {
 var anItem = []rules.ReturnItem{{Module: 4, Slot: "papers/p1/cover", Text: "刊物封面不清晰，请重新扫描上传"}}
 
 // inPublicity submits an application of unit A and starts its publicity on Friday
-// 2024-09-27 09:30; the publicity ends at 10-10 00:00.
+// 2024-09-27 09:30; the publicity ends at 10-10 00:00. The unit's reports are uploaded.
 func (f *reviewFixture) inPublicity(t *testing.T, username string) (model.Actor, int64) {
 	t.Helper()
 	a, id := f.submitted(t, f.fixture.unitA, username)
 	f.now = sh(2024, 9, 27, 9, 30)
 	ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(context.Background(), f.unitA, id, f.version(t, id)))
+	f.unitReports(t, f.unitA, id)
 	return a, id
 }
 
@@ -489,6 +505,7 @@ func TestR_FLOW_06_twoLevelChain(t *testing.T) {
 		_, id := f.submitted(t, unitC, "app1")
 		f.now = sh(2024, 9, 27, 9, 30)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, unitC1, id, f.version(t, id)))
+		f.unitReports(t, unitC1, id)
 		f.now = sh(2024, 10, 10, 9, 0)
 		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, unitC1, id, f.version(t, id)))
 		// The unit's chain changes afterwards: the application keeps the one it left with.
@@ -604,6 +621,7 @@ func TestR_FLOW_12_oneAuditEntryPerTransition(t *testing.T) {
 		f := newReviewFixture(t, db)
 		ctx := context.Background()
 		a, id := f.submitted(t, f.fixture.unitA, "app1")
+		f.unitReports(t, f.unitA, id)
 		var oid int64
 		steps := []struct {
 			name     string
@@ -912,6 +930,7 @@ func TestR_ELG_09_grassrootsQuotaAtRecommendation(t *testing.T) {
 		_, id := f.submittedWith(t, f.fixture.unitA, "app1", func(form *model.Form) { form.Basics.Scope = model.ScopeGrassroots })
 		f.now = sh(2024, 9, 27, 9, 30)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, f.unitA, id, f.version(t, id)))
+		f.unitReports(t, f.unitA, id)
 		v, _ := f.svc.Review.View(ctx, f.unitA, id)
 		if want := sh(2024, 10, 12, 0, 0); !v.PublicityEnds.Equal(want) {
 			t.Fatalf("grassroots publicity ends %v, want %v", v.PublicityEnds, want)
@@ -1010,6 +1029,8 @@ func TestStatusChangeNotifiesApplicantAndNextReviewer(t *testing.T) {
 		f.now = sh(2024, 9, 27, 9, 30)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, f.unitA, id, f.version(t, id)))
 		want("start publicity", since(), map[int64]string{a.UserID: "您的职称申报状态已更新为：" + model.StatusUnitPublicity.Label()})
+		f.unitReports(t, f.unitA, id)
+		want("the unit's reports", since(), nil)
 		f.now = sh(2024, 10, 10, 9, 0)
 		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
 		want("recommend", since(), map[int64]string{a.UserID: model.StatusRecommended.Label(), f.city.UserID: "申报编号 " + strconv.FormatInt(id, 10)})

@@ -152,6 +152,9 @@ type ReviewView struct {
 	// Options are the actions the actor may take now or sees disabled with the reason
 	// (rules.Available), limited to the steps the actor's organisation holds.
 	Options []rules.Option
+	// UnitReports says the actor may upload and remove the unit's own documents now
+	// (model.Slot.ByUnit, Review.UnitUpload): the unit's reviewer, before the recommendation.
+	UnitReports bool
 	// DeptReturns of DeptReturnLimit department returns are used (R-FLOW-04).
 	DeptReturns     int
 	DeptReturnLimit int
@@ -223,8 +226,16 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 		if v.Findings, err = s.apps.check(ctx, q, v.View); err != nil {
 			return err
 		}
-		if v.Duplicates, err = q.DuplicatesOf(ctx, id); err != nil {
+		dups, err := q.DuplicatesOf(ctx, id)
+		if err != nil {
 			return err
+		}
+		for _, d := range dups {
+			// The unit's own documents may rightly be one file for several of its applicants
+			// (one publicity report naming them all): that is no fraud signal.
+			if sl, ok := findSlot(v.Slots, d.Slot); !ok || !sl.ByUnit {
+				v.Duplicates = append(v.Duplicates, d)
+			}
 		}
 		if v.Versions, err = q.Submissions(ctx, id); err != nil {
 			return err
@@ -261,6 +272,7 @@ func (s *Review) View(ctx context.Context, a model.Actor, id int64) (ReviewView,
 				v.Options = append(v.Options, o)
 			}
 		}
+		v.UnitReports = authz.Allowed(a, authz.ReviewUnit) && holds(a, rc, authz.ReviewUnit) && unitReportsOpen(rc.app.Status)
 		v.DeptReturns, v.DeptReturnLimit = rc.st.DeptReturns, deptReturnLimit(rc.plan)
 		v.PublicityEnds = rc.st.PublicityEnd
 		for _, l := range rules.Lapses() {

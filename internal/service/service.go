@@ -25,6 +25,9 @@ import (
 type Blobs interface {
 	Put(ctx context.Context, r io.Reader, limit int64) (blob.Ref, error)
 	Open(ctx context.Context, sha string) (io.ReadCloser, error)
+	// List and Delete are for the collector of unreferenced blobs (Storage).
+	List(ctx context.Context, fn func(blob.Info) error) error
+	Delete(ctx context.Context, sha string, storedBefore time.Time) (bool, error)
 }
 
 // Deps is what the use cases need; cmd/zhicheng wires the concrete values.
@@ -50,6 +53,7 @@ type Services struct {
 	Reset        *Reset
 	Applications *Applications
 	Review       *Review
+	Storage      *Storage
 }
 
 // New returns the use cases over deps.
@@ -66,7 +70,7 @@ func New(d Deps) *Services {
 	apps := &Applications{d: d, checks: make(chan struct{}, 2*runtime.NumCPU())}
 	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
 		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: apps,
-		Review: &Review{d: d, apps: apps, cal: &Calendar{d}}}
+		Review: &Review{d: d, apps: apps, cal: &Calendar{d}}, Storage: &Storage{d}}
 }
 
 // Shanghai is where every date of the procedure is read (R-CAL-01).

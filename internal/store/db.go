@@ -41,6 +41,8 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	now     func() time.Time
+	// Prepared statements per SQLite pool (stmtcache.go); nil on PostgreSQL.
+	writeStmts, readStmts *stmtCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or a path to
@@ -85,6 +87,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		r.SetMaxOpenConns(8)
 		db.write, db.read = w, r
+		db.writeStmts, db.readStmts = newStmtCache(w), newStmtCache(r)
 	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
@@ -101,6 +104,11 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // Close closes all connections.
 func (db *DB) Close() error {
+	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
+		if c != nil {
+			c.close()
+		}
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -115,6 +123,17 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping %s: %w", db.dialect, err)
 	}
 	return nil
+}
+
+// readRow runs a one-row query on the read pool outside any transaction (the session lookup
+// of every request), prepared once per connection on SQLite (stmtcache.go).
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.readStmts != nil {
+		if st := db.readStmts.prepared(ctx, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return db.read.QueryRowContext(ctx, query, args...)
 }
 
 // Migrate applies every pending forward migration of the dialect.
@@ -156,18 +175,21 @@ func (q *Q) Now() time.Time { return q.now }
 
 // Update runs fn in one write transaction, committed if fn returns nil.
 func (db *DB) Update(ctx context.Context, fn func(*Q) error) error {
-	return db.inTx(ctx, db.write, false, fn)
+	return db.inTx(ctx, db.write, db.writeStmts, false, fn)
 }
 
 // View runs fn in one read-only transaction, so that several reads see one snapshot.
 func (db *DB) View(ctx context.Context, fn func(*Q) error) error {
-	return db.inTx(ctx, db.read, true, fn)
+	return db.inTx(ctx, db.read, db.readStmts, true, fn)
 }
 
-func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Q) error) (err error) {
+func (db *DB) inTx(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(*Q) error) (err error) {
 	opts := &sql.TxOptions{}
 	if db.dialect == Postgres {
 		opts.ReadOnly = readOnly // SQLite's read pool is opened read-only instead
+	}
+	if stmts != nil {
+		stmts.warm(ctx) // before BeginTx: preparing needs a connection, and we hold none yet
 	}
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
@@ -182,7 +204,11 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Q)
 			tx.Rollback()
 		}
 	}()
-	if err = fn(&Q{q: tx, dialect: db.dialect, now: db.now().UTC().Truncate(time.Millisecond)}); err != nil {
+	var q queryer = tx
+	if stmts != nil {
+		q = cachedTx{tx: tx, cache: stmts}
+	}
+	if err = fn(&Q{q: q, dialect: db.dialect, now: db.now().UTC().Truncate(time.Millisecond)}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {

@@ -20,7 +20,7 @@ func (db *DB) Sessions() *Sessions { return &Sessions{db} }
 // FindCtx returns the data of an unexpired session.
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.read.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry_ms > $2`, token, ms(s.db.now())).Scan(&data)
+	err := s.db.readRow(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry_ms > $2`, token, ms(s.db.now())).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -130,6 +130,21 @@ func filePart(name, fileName string, data []byte) part {
 // upload posts the parts in order as multipart/form-data.
 func (c *tokenCaller) upload(path string, parts ...part) *http.Response {
 	c.t.Helper()
+	req := multipartRequest(c.t, c.app.ts.URL+path, parts...)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := (&http.Client{}).Do(req)
+	if err != nil {
+		c.t.Fatalf("upload to %s: %v", path, err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	return res
+}
+
+// multipartRequest is a POST of the parts, in order, as multipart/form-data.
+func multipartRequest(t *testing.T, url string, parts ...part) *http.Request {
+	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for _, p := range parts {
@@ -141,22 +156,14 @@ func (c *tokenCaller) upload(path string, parts ...part) *http.Response {
 			w, err = mw.CreateFormFile(p.name, p.fileName)
 		}
 		if err != nil {
-			c.t.Fatal(err)
+			t.Fatal(err)
 		}
 		w.Write(p.data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.app.ts.URL+path, &b)
+	req, _ := http.NewRequest("POST", url, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	res, err := (&http.Client{}).Do(req)
-	if err != nil {
-		c.t.Fatalf("upload to %s: %v", path, err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	return res
+	return req
 }
 
 // uploadFile uploads one file into a slot at version v.
@@ -188,6 +195,7 @@ type apiSlot struct {
 	Required bool          `json:"required"`
 	Multi    bool          `json:"multi"`
 	Module   int           `json:"module"`
+	ByUnit   bool          `json:"by_unit"`
 	Files    []apiEvidence `json:"files"`
 }
 
@@ -292,15 +300,15 @@ func TestR_APP_01_apiUploadSizeAndType(t *testing.T) {
 		planID, _ := app.openPlan()
 		c := app.caller(app.users["applicant@unit"])
 		draft := c.start(planID)
-		const slot = "basic/recommendation" // a multi-file slot: nothing is replaced
+		const slot = "moral/assessment" // a multi-file slot: nothing is replaced
 		if s := draft.slot(t, slot); !s.Multi || len(s.Files) != 0 {
 			t.Fatalf("slot %s = %+v", slot, s)
 		}
 
 		exact := evidencetest.SizedPDF(t, evidence.MaxSize)
-		up := readJSON[apiUploaded](t, c.uploadFile(draft.ID, draft.Version, slot, "推荐报告.pdf", exact), http.StatusCreated)
+		up := readJSON[apiUploaded](t, c.uploadFile(draft.ID, draft.Version, slot, "品德考核.pdf", exact), http.StatusCreated)
 		if e := up.Evidence; e.Size != evidence.MaxSize || e.Kind != "application/pdf" || e.Pages != 1 || e.Slot != slot ||
-			e.Name != "推荐报告.pdf" || e.CreatedAt == nil || e.URL != appPath(draft.ID)+"/files/"+itoa(e.ID) || up.Version != draft.Version+1 {
+			e.Name != "品德考核.pdf" || e.CreatedAt == nil || e.URL != appPath(draft.ID)+"/files/"+itoa(e.ID) || up.Version != draft.Version+1 {
 			t.Fatalf("2 MiB upload = %+v", up)
 		}
 		v := up.Version
@@ -422,14 +430,18 @@ func TestR_APP_04_apiStaleVersion(t *testing.T) {
 	})
 }
 
-// fillExample saves the example application, uploads a small JPEG into every slot, signs the
-// pledge and checks that nothing is left to do; it returns the application as read.
+// fillExample saves the example application, uploads a small JPEG into every slot the
+// applicant fills (not the unit's reports), signs the pledge and checks that nothing is left
+// to do; it returns the application as read.
 func (c *tokenCaller) fillExample(id int64, planYear int) apiApplication {
 	c.t.Helper()
 	draft := c.get(id)
 	v := c.saveForm(id, draft.Version, demo.ExampleForm(planYear))
 	full := c.get(id)
 	for i, s := range full.Slots {
+		if s.ByUnit {
+			continue
+		}
 		up := readJSON[apiUploaded](c.t, c.uploadFile(id, v, s.Key, fmt.Sprintf("扫描件%d.jpg", i+1), testJPEG(c.t, i)), http.StatusCreated)
 		v = up.Version
 	}
@@ -502,6 +514,12 @@ func TestR_CAL_02_apiSubmitAtWindowEdge(t *testing.T) {
 		}
 		readError(t, early.uploadFile(a.ID, after.Version, "basic/photo", "新照片.jpg", testJPEG(t, 99)), http.StatusConflict, "conflict")
 
+		own := 0 // the version freezes the applicant's slots, not the unit's reports
+		for _, s := range a.Slots {
+			if !s.ByUnit {
+				own++
+			}
+		}
 		versions := readJSON[struct {
 			Versions []struct {
 				No          int                 `json:"no"`
@@ -511,7 +529,7 @@ func TestR_CAL_02_apiSubmitAtWindowEdge(t *testing.T) {
 			} `json:"versions"`
 		}](t, early.call("GET", appPath(a.ID)+"/versions", nil), http.StatusOK)
 		if len(versions.Versions) != 1 || versions.Versions[0].No != 1 || versions.Versions[0].Changes == nil || len(versions.Versions[0].Changes) != 0 ||
-			!apiInstant(t, versions.Versions[0].SubmittedAt).Equal(w.End.Add(-time.Millisecond)) || len(versions.Versions[0].Files) != len(a.Slots) {
+			!apiInstant(t, versions.Versions[0].SubmittedAt).Equal(w.End.Add(-time.Millisecond)) || len(versions.Versions[0].Files) != own {
 			t.Errorf("versions = %+v", versions.Versions)
 		}
 		list := readJSON[struct {
@@ -600,14 +618,14 @@ func TestR_APP_02_apiCombineImages(t *testing.T) {
 		draft := c.start(planID)
 		files := appPath(draft.ID) + "/files"
 
-		up := readJSON[apiUploaded](t, c.upload(files, field("version", itoa(draft.Version)), field("slot", "moral/publicity"),
+		up := readJSON[apiUploaded](t, c.upload(files, field("version", itoa(draft.Version)), field("slot", "moral/assessment"),
 			filePart("image", "1.jpg", testJPEG(t, 1)), filePart("image", "2.jpg", testJPEG(t, 2)), filePart("image", "3.jpg", testJPEG(t, 3))), http.StatusCreated)
 		if up.Evidence.Kind != "application/pdf" || up.Evidence.Pages != 3 || up.Version != draft.Version+1 {
 			t.Fatalf("three images = %+v", up)
 		}
 		v := up.Version
 		got := c.get(draft.ID)
-		if fs := got.slot(t, "moral/publicity").Files; len(fs) != 1 || fs[0].ID != up.Evidence.ID || fs[0].Pages != 3 {
+		if fs := got.slot(t, "moral/assessment").Files; len(fs) != 1 || fs[0].ID != up.Evidence.ID || fs[0].Pages != 3 {
 			t.Fatalf("slot after combining = %+v", fs)
 		}
 		res := c.call("GET", up.Evidence.URL, nil)
@@ -615,7 +633,7 @@ func TestR_APP_02_apiCombineImages(t *testing.T) {
 			t.Errorf("download of the combined PDF: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 
-		e := readError(t, c.upload(files, field("version", itoa(v)), field("slot", "moral/publicity"),
+		e := readError(t, c.upload(files, field("version", itoa(v)), field("slot", "moral/assessment"),
 			filePart("image", "1.jpg", testJPEG(t, 4)), filePart("image", "2.jpg", testPNG(t))), http.StatusUnprocessableEntity, "invalid")
 		if !apiHasProblem(e, "R-APP-01", "image") || !strings.Contains(e.Error.Message, "第 2 张") {
 			t.Errorf("a PNG among the images: %+v", e.Error)
@@ -623,13 +641,13 @@ func TestR_APP_02_apiCombineImages(t *testing.T) {
 
 		// Images adding up to more than the bound are refused as they arrive.
 		big := bytes.Repeat([]byte{0xFF}, 1<<20)
-		e = readError(t, c.upload(files, field("version", itoa(v)), field("slot", "moral/publicity"),
+		e = readError(t, c.upload(files, field("version", itoa(v)), field("slot", "moral/assessment"),
 			filePart("image", "1.jpg", big), filePart("image", "2.jpg", big), filePart("image", "3.jpg", big)), http.StatusUnprocessableEntity, "invalid")
 		if !apiHasProblem(e, "R-APP-02", "image") {
 			t.Errorf("3 MiB of images: %+v", e.Error)
 		}
-		if got := c.get(draft.ID); got.Version != v || len(got.slot(t, "moral/publicity").Files) != 1 {
-			t.Errorf("a refused upload changed the application: version %d, files %+v", got.Version, got.slot(t, "moral/publicity").Files)
+		if got := c.get(draft.ID); got.Version != v || len(got.slot(t, "moral/assessment").Files) != 1 {
+			t.Errorf("a refused upload changed the application: version %d, files %+v", got.Version, got.slot(t, "moral/assessment").Files)
 		}
 
 		// Two JPEGs one by one, reordered, then combined through /combine.

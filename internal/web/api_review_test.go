@@ -152,6 +152,17 @@ func (c *tokenCaller) act(id int64, action string, body map[string]any) *http.Re
 	return c.call("POST", reviewPathOf(id)+"/actions/"+action, body)
 }
 
+// unitReports has the unit's reviewer upload the unit's own documents (推荐报告, 公示报告及公示照片)
+// through the API, as the unit does before it recommends (R-FLOW-01).
+func (c *tokenCaller) unitReports(id int64) {
+	c.t.Helper()
+	v := c.view(id).Version
+	for i, slot := range []string{"basic/recommendation", "moral/publicity"} {
+		up := c.upload(reviewPathOf(id)+"/reports", field("version", itoa(v)), field("slot", slot), filePart("file", "单位报告.jpg", testJPEG(c.t, 20+i)))
+		v = readJSON[apiUploaded](c.t, up, http.StatusCreated).Version
+	}
+}
+
 func (c *tokenCaller) done(id int64, action string, body map[string]any, to string) apiOutcome {
 	c.t.Helper()
 	out := readJSON[apiOutcome](c.t, c.act(id, action, body), http.StatusOK)
@@ -270,6 +281,7 @@ func TestR_FLOW_03_apiReviewPath(t *testing.T) {
 		// Publicity; a public objection; recommending waits for its end.
 		v = unit.view(id)
 		unit.done(id, "start_publicity", map[string]any{"version": v.Version}, "unit_publicity")
+		unit.unitReports(id)
 		anon := app.client()
 		pub := readJSON[struct {
 			Applications []struct {

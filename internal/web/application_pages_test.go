@@ -390,17 +390,17 @@ func TestR_APP_01_uploadOnPage(t *testing.T) {
 		// A PNG named .jpg is refused by its content, with the reason next to the slot.
 		var pngData bytes.Buffer
 		png.Encode(&pngData, image.NewRGBA(image.Rect(0, 0, 16, 16)))
-		res = pa.uploadPage(id, pa.view(id).App.Version, "basic/recommendation", "", map[string][]byte{"推荐报告.jpg": pngData.Bytes()}, false)
+		res = pa.uploadPage(id, pa.view(id).App.Version, "qualification/certificate", "", map[string][]byte{"资格证书.jpg": pngData.Bytes()}, false)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("PNG as .jpg: status %d", res.StatusCode)
 		}
 		d = doc(t, res)
-		refusal := d.Find("#slot-basic-recommendation .field-error").Text()
+		refusal := d.Find("#slot-qualification-certificate .field-error").Text()
 		if !strings.Contains(refusal, "PNG") || !strings.Contains(refusal, "R-APP-01") {
 			t.Errorf("refusal next to the slot: %q", refusal)
 		}
 		// The script's upload reads JSON: the new version, or the refusal.
-		res = pa.uploadPage(id, pa.view(id).App.Version, "basic/recommendation", "application/json", map[string][]byte{"a.jpg": pageJPEG(t, 2), "b.jpg": pageJPEG(t, 3)}, true)
+		res = pa.uploadPage(id, pa.view(id).App.Version, "qualification/certificate", "application/json", map[string][]byte{"a.jpg": pageJPEG(t, 2), "b.jpg": pageJPEG(t, 3)}, true)
 		var body struct {
 			Version int64
 			Files   []struct{ Kind string }
@@ -411,7 +411,7 @@ func TestR_APP_01_uploadOnPage(t *testing.T) {
 		if body.Version != pa.view(id).App.Version || len(body.Files) != 1 || body.Files[0].Kind != "application/pdf" {
 			t.Errorf("combined upload: %+v", body)
 		}
-		res = pa.uploadPage(id, 1, "basic/recommendation", "application/json", map[string][]byte{"c.jpg": pageJPEG(t, 4)}, false)
+		res = pa.uploadPage(id, 1, "qualification/certificate", "application/json", map[string][]byte{"c.jpg": pageJPEG(t, 4)}, false)
 		if res.StatusCode != http.StatusConflict || !strings.Contains(bodyOf(res), "conflict") {
 			t.Errorf("stale upload: %d %s", res.StatusCode, bodyOf(res))
 		}
@@ -479,6 +479,9 @@ func TestR_APP_03_pledgeSubmitAndReadOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, s := range pa.view(id).Slots {
+			if s.ByUnit {
+				continue
+			}
 			if _, version, err = pa.svc.Applications.Upload(ctx, pa.actor, id, version, s.Key, "scan.jpg", bytes.NewReader(pageJPEG(t, i))); err != nil {
 				t.Fatalf("upload %s: %v", s.Key, err)
 			}
@@ -710,7 +713,7 @@ func TestR_APP_02_reorderCombineDelete(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		pa := newPageApp(t, db)
 		id := pa.start()
-		const slot = "basic/recommendation"
+		const slot = "qualification/certificate"
 		for i, name := range []string{"第1页.jpg", "第2页.jpg"} {
 			if res := pa.uploadPage(id, pa.view(id).App.Version, slot, "", map[string][]byte{name: pageJPEG(t, i)}, false); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("upload %s: %d", name, res.StatusCode)
@@ -726,13 +729,13 @@ func TestR_APP_02_reorderCombineDelete(t *testing.T) {
 		}
 		d, _ := pa.moduleForm(id, 1)
 		version := d.Find(`#file-actions input[name=version]`).AttrOr("value", "")
-		down := d.Find(`#slot-basic-recommendation .file-down`).First()
+		down := d.Find(`#slot-qualification-certificate .file-down`).First()
 		res := pa.c.post(down.AttrOr("formaction", ""), url.Values{"version": {version}, "dir": {"down"}})
 		if res.StatusCode != http.StatusSeeOther || fmt.Sprint(names()) != "[第2页.jpg 第1页.jpg]" {
 			t.Fatalf("move down: %d, files %v", res.StatusCode, names())
 		}
 		d, _ = pa.moduleForm(id, 1)
-		combine := d.Find(`#slot-basic-recommendation .slot-combine`)
+		combine := d.Find(`#slot-qualification-certificate .slot-combine`)
 		if combine.Length() != 1 {
 			t.Fatal("no combine button for two images")
 		}
@@ -744,13 +747,13 @@ func TestR_APP_02_reorderCombineDelete(t *testing.T) {
 			t.Fatalf("combine: %d, files %+v", res.StatusCode, files)
 		}
 		d, _ = pa.moduleForm(id, 1)
-		if info := d.Find(`#slot-basic-recommendation .file-info`).Text(); !strings.Contains(info, "2 页") {
+		if info := d.Find(`#slot-qualification-certificate .file-info`).Text(); !strings.Contains(info, "2 页") {
 			t.Errorf("PDF shown as %q", info)
 		}
-		del := d.Find(`#slot-basic-recommendation .file-delete`)
+		del := d.Find(`#slot-qualification-certificate .file-delete`)
 		// A stale version is refused next to the slot, and nothing is deleted.
 		res = pa.c.post(del.AttrOr("formaction", ""), url.Values{"version": {version}})
-		if res.StatusCode != http.StatusConflict || doc(t, res).Find("#slot-basic-recommendation .field-error").Length() == 0 || len(names()) != 1 {
+		if res.StatusCode != http.StatusConflict || doc(t, res).Find("#slot-qualification-certificate .field-error").Length() == 0 || len(names()) != 1 {
 			t.Fatalf("stale delete: %d, files %v", res.StatusCode, names())
 		}
 		version = d.Find(`#file-actions input[name=version]`).AttrOr("value", "")
@@ -761,8 +764,8 @@ func TestR_APP_02_reorderCombineDelete(t *testing.T) {
 	})
 }
 
-// submitComplete fills the example form, uploads a file into every slot, signs and submits,
-// through the service as the applicant.
+// submitComplete fills the example form, uploads a file into every slot but the unit's
+// reports, signs and submits, through the service as the applicant.
 func (pa *pageApp) submitComplete(id int64) { pa.submitCompleteWith(id, nil) }
 
 // submitCompleteWith is submitComplete with the example form changed by edit first.
@@ -778,6 +781,9 @@ func (pa *pageApp) submitCompleteWith(id int64, edit func(*model.Form)) {
 		pa.t.Fatal(err)
 	}
 	for i, s := range pa.view(id).Slots {
+		if s.ByUnit {
+			continue
+		}
 		if _, version, err = pa.svc.Applications.Upload(ctx, pa.actor, id, version, s.Key, "scan.jpg", bytes.NewReader(pageJPEG(pa.t, i))); err != nil {
 			pa.t.Fatalf("upload %s: %v", s.Key, err)
 		}

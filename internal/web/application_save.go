@@ -98,7 +98,11 @@ func (s *Server) applicationSave(w http.ResponseWriter, r *http.Request, a model
 			}
 			return s.renderModule(w, r, a, status(serr), &now, now.App.Form, m, moduleState{errs: userErrors(serr)})
 		}
-		s.flash(r, "已保存，并通过学信网核验："+rec.CHSI.School+" "+rec.CHSI.Major+" "+rec.CHSI.Level+"，该学历无需再上传证明材料。")
+		said := "已保存，并通过学信网核验："
+		if rec.CHSI.Simulated() {
+			said = "已保存，" + rec.CHSI.Heading() + "：" // not a check: say so
+		}
+		s.flash(r, said+rec.CHSI.School+" "+rec.CHSI.Major+" "+rec.CHSI.Level+"，该学历无需再上传证明材料。")
 		http.Redirect(w, r, moduleHref(id, m)+"#"+fieldAnchor("education."+act.ID), http.StatusSeeOther)
 		return nil
 	}

@@ -48,12 +48,7 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request, a mod
 			s.writeAPIError(w, r, err)
 			return nil
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		files := make([]map[string]any, 0, len(up.files))
-		for _, f := range up.files {
-			files = append(files, map[string]any{"id": f.ID, "name": f.Name, "kind": f.Kind, "pages": f.Pages, "size": f.Size})
-		}
-		return json.NewEncoder(w).Encode(map[string]any{"version": up.version, "slot": up.slot, "files": files})
+		return writeUploadedFiles(w, up.version, up.slot, up.files)
 	}
 	if err == nil {
 		s.flash(r, fmt.Sprintf("已上传 %d 个文件。", len(up.files)))
@@ -64,6 +59,17 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request, a mod
 		return err
 	}
 	return s.slotRefused(w, r, a, id, up.slot, err)
+}
+
+// writeUploadedFiles answers the page's script (application.js) after an upload: the new
+// version and the files stored.
+func writeUploadedFiles(w http.ResponseWriter, version int64, slot string, files []store.Evidence) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	out := make([]map[string]any, 0, len(files))
+	for _, f := range files {
+		out = append(out, map[string]any{"id": f.ID, "name": f.Name, "kind": f.Kind, "pages": f.Pages, "size": f.Size})
+	}
+	return json.NewEncoder(w).Encode(map[string]any{"version": version, "slot": slot, "files": out})
 }
 
 // slotRefused shows the module page of a slot with a refusal next to it.

@@ -48,6 +48,9 @@ func appModules(v *service.View, findings model.Errors, current int) []appModule
 	}
 	filled := v.Filled()
 	for _, s := range v.Slots {
+		if s.ByUnit {
+			continue // the unit's, not the applicant's to count
+		}
 		if s.Module >= 0 && s.Module <= lastModule {
 			out[s.Module].Slots++
 			if filled[s.Key] > 0 {
@@ -293,7 +296,7 @@ func (b *viewBuilder) slot(s model.Slot) slotView {
 	field := "slot:" + s.Key
 	anchor := fieldAnchor(field)
 	sv := slotView{Slot: s, Anchor: anchor, FormID: "up-" + strings.TrimPrefix(anchor, "slot-"), Pending: !b.stored[s.Key],
-		AppID: b.v.App.ID, Version: b.version, Edit: b.edit,
+		AppID: b.v.App.ID, Version: b.version, Edit: b.edit && !s.ByUnit, // the unit's documents are read-only to the applicant
 		Errors: appErrorsFor(b.errs, field), Todo: appErrorsFor(b.findings, field)}
 	files := b.v.Files(s.Key)
 	for i, e := range files {

@@ -94,6 +94,7 @@ func TestReviewBatch_deptPassWithStaleVersion(t *testing.T) {
 		id := applicant.submittedApp(planID, plan.Year).ID
 		v := unit.view(id)
 		unit.done(id, "start_publicity", map[string]any{"version": v.Version}, "unit_publicity")
+		unit.unitReports(id)
 		v = unit.view(id)
 		clock.freeze(apiInstant(t, *v.PublicityEnd))
 		unit.done(id, "recommend", map[string]any{"version": v.Version}, "recommended")

@@ -84,6 +84,7 @@ type reviewItemRow struct {
 // reviewForm is what the reviewer sent with a refused action, to show it again.
 type reviewForm struct {
 	Action      rules.Action
+	Slot        string // a refused change of the unit's documents: the slot the errors are shown at
 	Reason      string
 	Contact     string
 	ObjectionID int64
@@ -131,10 +132,13 @@ type reviewViewerFile struct {
 
 type reviewShowData struct {
 	Page
-	V          service.ReviewView
-	Back       string
-	Self       string
-	Modules    []reviewModule
+	V       service.ReviewView
+	Back    string
+	Self    string
+	Modules []reviewModule
+	// Reports are the unit's own documents (model.Slot.ByUnit), shown apart from the
+	// applicant's materials; Edit when the actor may upload and remove them now.
+	Reports    []slotView
 	Viewer     *reviewViewerFile
 	Actions    []reviewActionView
 	Resolve    *reviewActionView // resolve_objection, when listed
@@ -170,7 +174,6 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, a model.Ac
 	}
 	d := &reviewShowData{V: v, Back: inboxFor(a), Self: fmt.Sprintf("/review/applications/%d", id)}
 	if form != nil {
-		d.Errors = form.Errors
 		d.Conflict = st == http.StatusConflict
 	}
 	slotLabels := map[string]string{}
@@ -202,18 +205,37 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, a model.Ac
 		return out
 	}
 
-	// The form, module by module, its files opening in the viewer.
+	// The form, module by module, its files opening in the viewer; the unit's own documents
+	// apart, with the unit's upload form while it may change them (Review.UnitUpload).
 	b := &viewBuilder{v: &v.View, form: v.App.Form, findings: v.Findings, version: v.App.Version}
 	for m := 0; m <= lastModule; m++ {
 		secs, rest := b.moduleView(m)
 		for i := range secs {
-			s.reviewLinks(d.Self, secs[i].Slots)
+			secs[i].Slots = s.reviewLinks(d.Self, secs[i].Slots)
 			for j := range secs[i].Entries {
-				s.reviewLinks(d.Self, secs[i].Entries[j].Slots)
+				secs[i].Entries[j].Slots = s.reviewLinks(d.Self, secs[i].Entries[j].Slots)
 			}
 		}
-		s.reviewLinks(d.Self, rest)
+		rest = s.reviewLinks(d.Self, rest)
 		d.Modules = append(d.Modules, reviewModule{No: m, Name: rules.ModuleName(m), Sections: secs, Rest: rest})
+	}
+	atSlot := false // a refused upload's errors are shown at the slot, not at the top
+	for _, sl := range v.Slots {
+		if !sl.ByUnit {
+			continue
+		}
+		sv := b.slot(sl)
+		for j := range sv.Files {
+			sv.Files[j].URL = reviewViewerURL(d.Self, sv.Files[j].ID)
+		}
+		sv.Edit = v.UnitReports
+		if form != nil && form.Slot == sl.Key {
+			sv.Errors, atSlot = form.Errors, true
+		}
+		d.Reports = append(d.Reports, sv)
+	}
+	if form != nil && !atSlot {
+		d.Errors = form.Errors
 	}
 	if fid, _ := strconv.ParseInt(r.URL.Query().Get("file"), 10, 64); fid > 0 {
 		for _, e := range v.Evidence {
@@ -251,7 +273,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, a model.Ac
 	for m := 0; m <= lastModule; m++ {
 		g := reviewWhereGroup{Label: "上传材料 · " + rules.ModuleName(m)}
 		for _, sl := range v.Slots {
-			if sl.Module == m {
+			if sl.Module == m && !sl.ByUnit { // the applicant cannot change the unit's documents
 				g.Options = append(g.Options, option{"s:" + sl.Key, sl.Label})
 			}
 		}
@@ -305,17 +327,25 @@ func reviewBlankRows(rows []reviewItemRow, n int) []reviewItemRow {
 	return out
 }
 
-// reviewLinks points a slot's files at the reviewer's viewer instead of the applicant's
-// file route.
-func (s *Server) reviewLinks(self string, slots []slotView) {
-	for i := range slots {
-		slots[i].Edit = false
-		for j := range slots[i].Files {
-			f := &slots[i].Files[j]
-			f.URL = fmt.Sprintf("%s?file=%d#viewer", self, f.ID)
+// reviewLinks points the slots' files at the reviewer's viewer instead of the applicant's
+// file route, and leaves out the unit's own documents, which the page shows apart.
+func (s *Server) reviewLinks(self string, slots []slotView) []slotView {
+	var out []slotView
+	for _, sl := range slots {
+		if sl.ByUnit {
+			continue
 		}
+		sl.Edit = false
+		for j := range sl.Files {
+			sl.Files[j].URL = reviewViewerURL(self, sl.Files[j].ID)
+		}
+		out = append(out, sl)
 	}
+	return out
 }
+
+// reviewViewerURL is the review page showing file id in its viewer.
+func reviewViewerURL(self string, id int64) string { return fmt.Sprintf("%s?file=%d#viewer", self, id) }
 
 func reviewFieldLabel(field string) string {
 	if field == "basics" || strings.HasPrefix(field, "basics.") {

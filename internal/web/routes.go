@@ -109,6 +109,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/review/applications/{id}", authz.ReviewAny, s.reviewShow)
 	s.handle("GET", "/review/applications/{id}/files/{file_id}", authz.ReviewAny, s.reviewFile)
 	s.handle("POST", "/review/applications/{id}/actions/{action}", authz.ReviewAny, s.reviewAct)
+	// The unit's own documents (推荐报告, 公示报告及公示照片), uploaded while it reviews (R-FLOW-01).
+	s.handle("POST", "/review/applications/{id}/reports", authz.ReviewUnit, s.reviewReportUpload)
+	s.handle("POST", "/review/applications/{id}/reports/{file_id}/remove", authz.ReviewUnit, s.reviewReportRemove)
 	// The public unit publicity and its objections (R-FLOW-01, R-PUB-02).
 	s.handle("GET", "/publicity", authz.Public, s.publicityList)
 	s.handle("POST", "/publicity/{id}/objection", authz.Public, s.publicityObjection)

@@ -1,6 +1,7 @@
 // 职称申报 — the applicant's form pages: autosave with a version check, an unsaved copy kept
 // in this browser, uploads with a progress bar and a refusal in plain words, and fields shown
-// only when they apply. Every page works without it (strict CSP: no inline script).
+// only when they apply. The reviewer's page uses the uploads for the unit's own reports.
+// Every page works without it (strict CSP: no inline script).
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
@@ -285,13 +286,18 @@
     return problems.join('；');
   }
 
-  // refreshSlot replaces a slot (and the module navigation) with the page as stored now.
+  // refreshSlot replaces a slot (and the module navigation, and any part of the page marked
+  // data-refresh, such as the reviewer's actions) with the page as stored now.
   function refreshSlot(id, text) {
     return fetch(location.pathname, { credentials: 'same-origin' }).then(function (res) {
       if (!res.ok) throw new Error(String(res.status));
       return res.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, 'text/html');
+      each('[data-refresh]', function (el) {
+        var f = doc.getElementById(el.id);
+        if (f) el.replaceWith(document.importNode(f, true));
+      });
       var fresh = doc.getElementById(id);
       var old = document.getElementById(id);
       if (fresh && old) {
