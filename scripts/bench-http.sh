@@ -14,9 +14,9 @@
 #   BENCH_C=16 BENCH_D=4s BENCH_WARMUP=1s BENCH_ROUNDS=5   load tool settings
 #   BENCH_USERS="applicant1 office_admin"                   accounts to load as, in order
 #   BENCH_OUT=file     also write the results there
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/local/go/bin"
+bench=bench-http
+source "$(dirname "$0")/bench-lib.sh"
+bench_init
 
 c=${BENCH_C:-16}
 d=${BENCH_D:-4s}
@@ -25,61 +25,9 @@ rounds=${BENCH_ROUNDS:-5}
 users=${BENCH_USERS:-applicant1 office_admin}
 password='Demo@2026'
 
-command -v curl >/dev/null || { echo "bench-http: curl is needed" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/zhicheng-bench.XXXXXX")
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "bench-http: building into $tmp" >&2
-go build -o "$tmp/zhicheng" ./cmd/zhicheng
-go build -o "$tmp/zhicheng-load" ./cmd/zhicheng-load
-
-engine=SQLite
-if [[ -n ${ZHICHENG_DATABASE:-} ]]; then
-	engine=PostgreSQL
-	if [[ -z ${ZHICHENG_KEY:-} ]]; then
-		if command -v openssl >/dev/null; then
-			ZHICHENG_KEY=$(openssl rand -hex 32)
-		else
-			ZHICHENG_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-		fi
-		export ZHICHENG_KEY
-	fi
-fi
-
-# Port 0: the kernel picks a free port, and the server logs the address it got.
-log="$tmp/server.log"
-env -u ZHICHENG_METRICS_TOKEN -u ZHICHENG_BASE_URL -u ZHICHENG_ADDR \
-	"$tmp/zhicheng" serve --demo --addr 127.0.0.1:0 --data "$tmp/data" >"$log" 2>&1 &
-server_pid=$!
-
-url=
-for _ in $(seq 1 150); do
-	kill -0 "$server_pid" 2>/dev/null || { echo "bench-http: server exited:" >&2; cat "$log" >&2; exit 1; }
-	url=$(grep -o 'url=http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 | cut -d= -f2 || true)
-	if [[ -n $url ]] && curl -fsS -o /dev/null "$url/healthz"; then
-		break
-	fi
-	url=
-	sleep 0.2
-done
-[[ -n $url ]] || { echo "bench-http: server did not become healthy in 30 s:" >&2; cat "$log" >&2; exit 1; }
-echo "bench-http: server at $url ($engine)" >&2
-
-results="$tmp/results.md"
-{
-	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(go version | cut -d' ' -f3-), $(date -u '+%Y-%m-%d %H:%M UTC'), database $engine."
-	echo
-} >"$results"
+bench_build zhicheng zhicheng-load
+bench_start
+bench_machine
 for user in $users; do
 	targets=/static/app.css,/home
 	if [[ $user == applicant1 ]]; then
@@ -98,12 +46,4 @@ for user in $users; do
 	} >>"$results"
 done
 
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null || true
-server_pid=
-echo "bench-http: server log $(wc -c <"$log") bytes in $(wc -l <"$log") lines" >&2
-
-cat "$results"
-if [[ -n ${BENCH_OUT:-} ]]; then
-	cp "$results" "$BENCH_OUT"
-fi
+bench_finish

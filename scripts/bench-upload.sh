@@ -24,9 +24,9 @@
 #   BENCH_PIXELS=64x64                                the JPEG's picture (the rest is padding);
 #                      2480x3508 is an A4 page scanned at 300 dpi, which the server decodes
 #   BENCH_OUT=file     also write the results there
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/local/go/bin"
+bench=bench-upload
+source "$(dirname "$0")/bench-lib.sh"
+bench_init
 
 levels=${BENCH_LEVELS:-1 4 16 32}
 n=${BENCH_N:-160}
@@ -36,66 +36,13 @@ draft_files=${BENCH_DRAFT_FILES:-50}
 size=${BENCH_SIZE:-2097152}
 pixels=${BENCH_PIXELS:-64x64}
 
-command -v curl >/dev/null || { echo "bench-upload: curl is needed" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/zhicheng-bench.XXXXXX")
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "bench-upload: building into $tmp" >&2
-go build -o "$tmp/zhicheng" ./cmd/zhicheng
-go build -o "$tmp/zhicheng-load" ./cmd/zhicheng-load
-
-engine=SQLite
-if [[ -n ${ZHICHENG_DATABASE:-} ]]; then
-	engine=PostgreSQL
-	if [[ -z ${ZHICHENG_KEY:-} ]]; then
-		if command -v openssl >/dev/null; then
-			ZHICHENG_KEY=$(openssl rand -hex 32)
-		else
-			ZHICHENG_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-		fi
-		export ZHICHENG_KEY
-	fi
-fi
-
-# Port 0: the kernel picks a free port, and the server logs the address it got. Evidence goes
-# to the default <data>/blobs; ZHICHENG_BLOBS is unset so that an S3 setting does not apply.
-log="$tmp/server.log"
-env -u ZHICHENG_METRICS_TOKEN -u ZHICHENG_BASE_URL -u ZHICHENG_ADDR -u ZHICHENG_BLOBS \
-	"$tmp/zhicheng" serve --demo --addr 127.0.0.1:0 --data "$tmp/data" >"$log" 2>&1 &
-server_pid=$!
-
-url=
-for _ in $(seq 1 150); do
-	kill -0 "$server_pid" 2>/dev/null || { echo "bench-upload: server exited:" >&2; cat "$log" >&2; exit 1; }
-	url=$(grep -o 'url=http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 | cut -d= -f2 || true)
-	if [[ -n $url ]] && curl -fsS -o /dev/null "$url/healthz"; then
-		break
-	fi
-	url=
-	sleep 0.2
-done
-[[ -n $url ]] || { echo "bench-upload: server did not become healthy in 30 s:" >&2; cat "$log" >&2; exit 1; }
-echo "bench-upload: server at $url ($engine)" >&2
+bench_build zhicheng zhicheng-load
+bench_start
 
 # The disk baseline writes next to the data directory: the same filesystem as data/blobs.
 mkdir -p "$tmp/disk"
 fs=$(df -T "$tmp/data" | awk 'NR==2 {print $2 " on " $1}')
-
-results="$tmp/results.md"
-{
-	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(go version | cut -d' ' -f3-), $(date -u '+%Y-%m-%d %H:%M UTC'), database $engine, data directory on $fs."
-	echo
-} >"$results"
+bench_machine "data directory on $fs"
 lines_before=$(wc -l <"$log")
 "$tmp/zhicheng-load" -url "$url" -login applicant1 -password 'Demo@2026' \
 	-upload-slot auto -upload-size "$size" -upload-pixels "$pixels" -upload-c "${levels// /,}" -disk-dir "$tmp/disk" \
@@ -106,12 +53,4 @@ lines_before=$(wc -l <"$log")
 	echo "Evidence stored: $(find "$tmp/data/blobs" -type f -not -path "$tmp/data/blobs/tmp/*" | wc -l) files, $(du -sh "$tmp/data/blobs" | cut -f1); database $(du -ch "$tmp/data"/zhicheng.db* 2>/dev/null | tail -n 1 | cut -f1)."
 } >>"$results"
 
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null || true
-server_pid=
-echo "bench-upload: server log $(wc -c <"$log") bytes in $(wc -l <"$log") lines" >&2
-
-cat "$results"
-if [[ -n ${BENCH_OUT:-} ]]; then
-	cp "$results" "$BENCH_OUT"
-fi
+bench_finish
