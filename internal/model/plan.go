@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Plan is one year × one series × one committee (年度评审计划, SPEC §2): what may be
 // applied for, the windows of the procedure, and the policy numbers the rules use.
@@ -137,6 +140,16 @@ type Policy struct {
 	CEHoursPerYear           int     `json:"ce_hours_per_year"`           // R-ELG-07
 	GrassrootsSeniorQuotaPct float64 `json:"grassroots_senior_quota_pct"` // R-ELG-09: 10
 	RepresentativePapers     int     `json:"representative_papers"`       // R-FLOW-07: 2
+}
+
+// Clone copies the plan so that changing the copy's lists leaves p alone.
+func (p Plan) Clone() Plan {
+	p.Levels = slices.Clone(p.Levels)
+	p.Specialties = slices.Clone(p.Specialties)
+	p.Scopes = slices.Clone(p.Scopes)
+	p.AppTypes = slices.Clone(p.AppTypes)
+	p.Windows = slices.Clone(p.Windows)
+	return p
 }
 
 // Window returns the plan's window of kind k.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"zhicheng/internal/authz"
@@ -14,16 +15,55 @@ import (
 )
 
 // Plans owns the year's plans and their windows (SPEC §2, R-CAL-01, R-CAL-02).
-type Plans struct{ d Deps }
+type Plans struct {
+	d Deps
+	// list is the last list read, with the stamp it was read at. Almost every page shows the
+	// plans, which change a few times a year; decoding every plan's definition for every
+	// request was a sixth of an applicant's home page (BENCHMARKS.md §1). The stamp is read in
+	// the same transaction each time, so a change by any instance is seen at once.
+	mu    sync.Mutex
+	stamp store.PlansStamp
+	list  []model.Plan
+}
 
 // List returns every plan; plans are public (R-PUB-01: policy and procedure are open).
 func (s *Plans) List(ctx context.Context) ([]model.Plan, error) {
 	var ps []model.Plan
-	err := s.d.DB.View(ctx, func(q *store.Q) (err error) { ps, err = q.Plans(ctx); return err })
+	err := s.d.DB.View(ctx, func(q *store.Q) error {
+		st, err := q.PlansStamp(ctx)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		if s.list != nil && s.stamp == st {
+			ps = clonePlans(s.list)
+		}
+		s.mu.Unlock()
+		if ps != nil {
+			return nil
+		}
+		if ps, err = q.Plans(ctx); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.stamp, s.list = st, clonePlans(ps)
+		s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)
 	}
 	return ps, nil
+}
+
+// clonePlans copies a list of plans, so that the kept list never shares its slices with a
+// caller. An empty list is a non-nil empty slice (nil means "not read" above).
+func clonePlans(ps []model.Plan) []model.Plan {
+	out := make([]model.Plan, len(ps))
+	for i, p := range ps {
+		out[i] = p.Clone()
+	}
+	return out
 }
 
 // Get returns one plan.

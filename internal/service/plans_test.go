@@ -303,3 +303,53 @@ func hasRule(err error, rule, field string) bool {
 	}
 	return false
 }
+
+// The plans list is kept between requests, but never stale: a change through another
+// instance (another Services on the same database, as a second server) is seen by the next
+// List, and a caller changing what it got changes nothing kept.
+func TestPlansListSeesEveryChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		office := f.user(t, f.office, "officehandler", model.RoleHandler)
+		other := service.New(service.Deps{DB: db, Keys: keysFor(), Password: cheap, Now: func() time.Time { return f.now }, Log: quiet})
+		names := func() []string {
+			t.Helper()
+			ps, err := f.svc.Plans.List(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, p := range ps {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		if got := names(); len(got) != 0 {
+			t.Fatalf("plans before any: %v", got)
+		}
+		open := presets.OpenToday(f.now)
+		open.CommitteeID = f.committee(t)
+		id, err := other.Plans.Create(ctx, office, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(); len(got) != 1 || got[0] != open.Name {
+			t.Fatalf("after another instance created one: %v", got)
+		}
+		ps, _ := f.svc.Plans.List(ctx)
+		ps[0].Name, ps[0].Levels[0].Name, ps[0].Windows[0].End = "改掉的名称", "改掉的级别", time.Time{}
+		again, _ := f.svc.Plans.List(ctx)
+		if again[0].Name != open.Name || again[0].Levels[0].Name == "改掉的级别" || again[0].Windows[0].End.IsZero() {
+			t.Fatalf("a caller's change reached the kept list: %+v", again[0])
+		}
+		p, _ := other.Plans.Get(ctx, id)
+		p.Name = "改名后的计划"
+		if err := other.Plans.Update(ctx, office, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(); len(got) != 1 || got[0] != "改名后的计划" {
+			t.Fatalf("after another instance renamed it: %v", got)
+		}
+	})
+}

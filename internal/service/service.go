@@ -68,7 +68,7 @@ func New(d Deps) *Services {
 		d.Password = auth.DefaultParams()
 	}
 	apps := &Applications{d: d, checks: make(chan struct{}, 2*runtime.NumCPU())}
-	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d}, Calendar: &Calendar{d},
+	return &Services{Accounts: &Accounts{d}, Orgs: &Orgs{d}, Audit: &Audit{d}, Plans: &Plans{d: d}, Calendar: &Calendar{d},
 		Blacklist: &Blacklist{d}, Entrustments: &Entrustments{d}, Reset: &Reset{d}, Applications: apps,
 		Review: &Review{d: d, apps: apps, cal: &Calendar{d}}, Storage: &Storage{d}}
 }

@@ -119,6 +119,21 @@ func (q *Q) Plan(ctx context.Context, id int64) (model.Plan, error) {
 	return p, err
 }
 
+// PlansStamp changes whenever any plan is created or changed: every write of a plan adds a
+// row or advances its version (CreatePlan, UpdatePlan, MarkPlanReset; plans are never
+// deleted). A reader that keeps a copy of the plans compares it to know the copy is current.
+func (q *Q) PlansStamp(ctx context.Context) (PlansStamp, error) {
+	var st PlansStamp
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM plans`).Scan(&st.Count, &st.Versions)
+	if err != nil {
+		return st, fmt.Errorf("read plans stamp: %w", err)
+	}
+	return st, nil
+}
+
+// PlansStamp is the number of plans and the sum of their versions.
+type PlansStamp struct{ Count, Versions int64 }
+
 // Plans lists every plan, newest year first, with windows.
 func (q *Q) Plans(ctx context.Context) ([]model.Plan, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+planColumns+` FROM plans ORDER BY year DESC, id DESC`)
