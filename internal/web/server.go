@@ -66,6 +66,7 @@ func New(cfg Config, svc *service.Services, db *store.DB, log *slog.Logger) (*Se
 	}
 	sm := scs.New()
 	sm.Store = db.Sessions()
+	sm.Codec = sessionCodec{}
 	// An absolute lifetime of a working day, and no idle timeout: with an idle timeout scs
 	// rewrites the session row on every request (BENCHMARKS.md: ~19 % of the CPU of a page
 	// and one fsync per request on SQLite's single writer).
