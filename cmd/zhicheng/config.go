@@ -179,7 +179,7 @@ func (c *Config) keys(log *slog.Logger) (*pii.Keys, error) {
 		return nil, err
 	}
 	if created {
-		log.Warn("generated a new personal-data key; back it up with the database: without it ID numbers and phones cannot be read", "path", path)
+		log.Warn("generated a new personal-data key; back it up with the database: without it ID numbers, phones and e-mail addresses cannot be read", "path", path)
 	}
 	return keys, nil
 }
