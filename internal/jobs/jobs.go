@@ -22,6 +22,13 @@ func Notify(ctx context.Context, q *store.Q, msg Message) error {
 	return err
 }
 
+// NotifyOnce enqueues msg to be delivered after delay, unless a message with the same key
+// is still waiting to be delivered: that one then stands for this too (store.EnqueueOnce).
+func NotifyOnce(ctx context.Context, q *store.Q, key string, msg Message, delay time.Duration) error {
+	_, err := q.EnqueueOnce(ctx, KindNotify, key, msg, q.Now().Add(delay))
+	return err
+}
+
 // Worker claims due jobs and runs them.
 type Worker struct {
 	DB       *store.DB

@@ -631,8 +631,7 @@ func (s *Applications) Submit(ctx context.Context, a model.Actor, id, v int64) (
 			return err
 		}
 		// The unit reviews as applications arrive (随报随审, R-FLOW-02): its reviewers are told.
-		return notifyReviewers(ctx, q, view.App.OrgID, "有新的职称申报待审核",
-			fmt.Sprintf("本单位收到一件新的职称申报（申报编号 %d），请登录职称申报评审系统，在“单位审核推荐”中审核（/review/applications/%d）。", id, id))
+		return notifyWaiting(ctx, q, view.App.OrgID, model.StatusSubmitted)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("submit application %d: %w", id, err)

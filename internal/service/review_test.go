@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -981,6 +980,50 @@ func TestR_APP_08_returnedItemsOnlyAndReviewerSeesChanges(t *testing.T) {
 	})
 }
 
+// Issue #5 item 10, in the deadline surge: a reviewer is told once that applications wait,
+// ReviewerNoticeDelay after the first arrives, however many arrive meanwhile; once that
+// message is sent, the next arrival queues a new one.
+func TestReviewerNoticesCoalesce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newReviewFixture(t, db)
+		ctx := context.Background()
+		waiting := func() []store.JobState {
+			t.Helper()
+			js, err := db.Jobs(ctx, "notify")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []store.JobState
+			for _, j := range js {
+				if strings.Contains(string(j.Payload), "转至贵单位待办理") {
+					out = append(out, j)
+				}
+			}
+			return out
+		}
+		first := f.now
+		f.submitted(t, f.fixture.unitA, "app1")
+		f.now = f.now.Add(3 * time.Minute)
+		f.submitted(t, f.fixture.unitA, "app2")
+		js := waiting()
+		if len(js) != 2 { // the unit's handler and leader, one each
+			t.Fatalf("after two submissions: %d waiting notices, want 2", len(js))
+		}
+		for _, j := range js {
+			if !j.RunAt.Equal(first.Add(service.ReviewerNoticeDelay)) {
+				t.Errorf("notice due %v, want %v (first arrival + delay)", j.RunAt, first.Add(service.ReviewerNoticeDelay))
+			}
+			if err := db.JobDone(ctx, j.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.submitted(t, f.fixture.unitA, "app3")
+		if js := waiting(); len(js) != 4 {
+			t.Fatalf("after the notices were sent, a new arrival: %d waiting notices in all, want 4", len(js))
+		}
+	})
+}
+
 // Issue #5 item 10: submission and every status change enqueue a notification for the
 // applicant, and the organisation the application moves to is told too — in the
 // transaction of the change; the actor's own organisation is not told what it just did.
@@ -1025,7 +1068,7 @@ func TestStatusChangeNotifiesApplicantAndNextReviewer(t *testing.T) {
 
 		a, id := f.submitted(t, f.fixture.unitA, "app1")
 		want("submit", since(), map[int64]string{a.UserID: "已提交，等待单位审核",
-			f.unitA.UserID: "新的职称申报", f.unitA2.UserID: "新的职称申报"})
+			f.unitA.UserID: "单位审核推荐", f.unitA2.UserID: "单位审核推荐"})
 		f.now = sh(2024, 9, 27, 9, 30)
 		ok(t, model.StatusUnitPublicity)(f.svc.Review.StartPublicity(ctx, f.unitA, id, f.version(t, id)))
 		want("start publicity", since(), map[int64]string{a.UserID: "您的职称申报状态已更新为：" + model.StatusUnitPublicity.Label()})
@@ -1033,19 +1076,20 @@ func TestStatusChangeNotifiesApplicantAndNextReviewer(t *testing.T) {
 		want("the unit's reports", since(), nil)
 		f.now = sh(2024, 10, 10, 9, 0)
 		ok(t, model.StatusRecommended)(f.svc.Review.Recommend(ctx, f.unitA, id, f.version(t, id)))
-		want("recommend", since(), map[int64]string{a.UserID: model.StatusRecommended.Label(), f.city.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		want("recommend", since(), map[int64]string{a.UserID: model.StatusRecommended.Label(), f.city.UserID: "主管部门审核"})
 		ok(t, model.StatusDeptReview)(f.svc.Review.DeptAccept(ctx, f.city, id, f.version(t, id)))
 		want("accept", since(), map[int64]string{a.UserID: model.StatusDeptReview.Label()})
 		ok(t, model.StatusReturned)(f.svc.Review.DeptReturn(ctx, f.city, id, f.version(t, id), anItem))
 		want("return", since(), map[int64]string{a.UserID: model.StatusReturned.Label()})
 		ok(t, model.StatusDeptReview)(f.svc.Review.Resubmit(ctx, a, id, f.version(t, id)))
-		want("resubmit", since(), map[int64]string{a.UserID: model.StatusDeptReview.Label(), f.city.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		// The city's "applications wait" of the recommendation is still queued: it covers this.
+		want("resubmit", since(), map[int64]string{a.UserID: model.StatusDeptReview.Label()})
 		ok(t, model.StatusDeptReview)(f.svc.Review.ProposeFraud(ctx, f.city, id, f.version(t, id), "论文经期刊社核实未刊发"))
 		want("propose fraud", since(), map[int64]string{f.officer.UserID: "弄虚作假"})
 		ok(t, model.StatusDeptReview)(f.svc.Review.DismissFraud(ctx, f.officer, id, f.version(t, id), "经核实论文已刊发"))
 		want("dismiss fraud", since(), nil)
 		ok(t, model.StatusPrelimReview)(f.svc.Review.DeptPass(ctx, f.city, id, f.version(t, id), ""))
-		want("pass to the office", since(), map[int64]string{a.UserID: model.StatusPrelimReview.Label(), f.officer.UserID: "申报编号 " + strconv.FormatInt(id, 10)})
+		want("pass to the office", since(), map[int64]string{a.UserID: model.StatusPrelimReview.Label(), f.officer.UserID: "职改办资格初审"})
 		ok(t, model.StatusRejected)(f.svc.Review.PrelimReject(ctx, f.officer, id, f.version(t, id), "任职年限不足"))
 		want("reject", since(), map[int64]string{a.UserID: "说明：任职年限不足"})
 	})

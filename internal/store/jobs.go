@@ -49,6 +49,29 @@ func (q *Q) Enqueue(ctx context.Context, kind string, payload any, runAt time.Ti
 	return id, nil
 }
 
+// EnqueueOnce is Enqueue for a job that stands for any number of events: it is not added
+// while a job with the same key is pending (not done, not failed), and added reports whether
+// it was. The pending job covers the new event, so its message must not name one event.
+func (q *Q) EnqueueOnce(ctx context.Context, kind, key string, payload any, runAt time.Time) (added bool, err error) {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	if runAt.IsZero() {
+		runAt = q.now
+	}
+	var id int64
+	err = q.q.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, run_at_ms, created_at_ms, once_key) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING RETURNING id`, kind, string(b), ms(runAt), ms(q.now), key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // a pending job with this key covers it
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s once as %q: %w", kind, key, err)
+	}
+	return true, nil
+}
+
 // ClaimJob takes one due job for lease: it counts an attempt and hides the job from other
 // workers until the lease ends (a worker that dies mid-job loses it to another after the
 // lease). ok is false when nothing is due. The claim is one statement: on PostgreSQL the
