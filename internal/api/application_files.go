@@ -309,15 +309,7 @@ func (x *API) applicationUpload(w http.ResponseWriter, r *http.Request, a model.
 }
 
 func (x *API) applicationRemoveFile(w http.ResponseWriter, r *http.Request, a model.Actor) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	fileID, err := pathID(r, "file_id")
-	if err != nil {
-		return err
-	}
-	v, err := queryVersion(r)
+	id, fileID, v, err := removeRequest(r)
 	if err != nil {
 		return err
 	}
@@ -326,6 +318,19 @@ func (x *API) applicationRemoveFile(w http.ResponseWriter, r *http.Request, a mo
 		return err
 	}
 	return writeJSON(w, http.StatusOK, versionResponse{Version: nv})
+}
+
+// removeRequest reads what a file's DELETE names: the application {id}, the {file_id} and
+// the version seen (?version=N).
+func removeRequest(r *http.Request) (id, fileID, version int64, err error) {
+	if id, err = pathID(r, "id"); err != nil {
+		return
+	}
+	if fileID, err = pathID(r, "file_id"); err != nil {
+		return
+	}
+	version, err = queryVersion(r)
+	return
 }
 
 // queryVersion reads the version a DELETE names in its query (?version=N).

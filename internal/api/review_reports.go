@@ -68,15 +68,7 @@ func (x *API) reviewReportUpload(w http.ResponseWriter, r *http.Request, a model
 }
 
 func (x *API) reviewReportRemove(w http.ResponseWriter, r *http.Request, a model.Actor) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	fileID, err := pathID(r, "file_id")
-	if err != nil {
-		return err
-	}
-	v, err := queryVersion(r)
+	id, fileID, v, err := removeRequest(r)
 	if err != nil {
 		return err
 	}

@@ -783,6 +783,8 @@ func TestR_FLOW_03_returnNeedsItems(t *testing.T) {
 		{"a module", []rules.ReturnItem{{Module: 3, Text: "缺少2022年度考核结果"}}, 0, ""},
 		{"an upload slot", []rules.ReturnItem{{Slot: "basic/photo", Text: "照片不是2寸彩色证件照"}}, 0, ""},
 		{"a field", []rules.ReturnItem{{Field: "basic.career_start", Text: "参加工作时间与档案不符"}}, 0, ""},
+		// The unit's own reports: the applicant could change nothing there (R-APP-08).
+		{"a unit's report", []rules.ReturnItem{{Module: 1, Slot: "basic/recommendation", Text: "推荐报告未盖章"}}, 1, "第 1 条所注材料由申报单位出具并上传"},
 	}
 	for _, who := range []struct {
 		from   model.AppStatus
@@ -797,6 +799,7 @@ func TestR_FLOW_03_returnNeedsItems(t *testing.T) {
 			t.Run(string(who.action)+"/"+string(who.from)+"/"+tt.name, func(t *testing.T) {
 				c := wfCase(t, who.from)
 				c.Items = tt.items
+				c.UnitSlots = []string{"basic/recommendation", "moral/publicity"}
 				got, err := rules.Decide(c, who.actor, who.action)
 				if tt.bad == 0 {
 					if err != nil {
